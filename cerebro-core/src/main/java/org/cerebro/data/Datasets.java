@@ -1,0 +1,92 @@
+package org.cerebro.data;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Loads datasets into off-heap tables. Every loader validates its input and fails with a
+ * {@link DataException} naming the file, the row or byte offset, and the expected and actual values.
+ *
+ * <pre>{@code
+ * try (Dataset train = Datasets.idx(dir.resolve("train-images-idx3-ubyte.gz"),
+ *                                   dir.resolve("train-labels-idx1-ubyte.gz"));
+ *      Partitions parts = train.partition(4, 42)) {
+ *     ...
+ * }
+ * }</pre>
+ */
+public final class Datasets {
+    private Datasets() {
+    }
+
+    /**
+     * IDX images and labels (MNIST format), gzip-compressed or plain, in direct memory. Pixels
+     * become float32 in [0, 1]; the number of classes is the largest label + 1.
+     */
+    public static Dataset idx(Path images, Path labels) {
+        return idx(images, labels, 0, Storage.direct());
+    }
+
+    /**
+     * IDX images and labels with a declared number of classes (labels must be below it;
+     * {@code 0} infers it) in {@code storage}.
+     */
+    public static Dataset idx(Path images, Path labels, int numClasses, Storage storage) {
+        Objects.requireNonNull(images, "images");
+        Objects.requireNonNull(labels, "labels");
+        Objects.requireNonNull(storage, "storage");
+        if (numClasses < 0) {
+            throw new IllegalArgumentException("numClasses=" + numClasses + " expected>=0 (0 infers it)");
+        }
+        return IdxReader.read(images, labels, numClasses, storage);
+    }
+
+    /**
+     * A CSV file encoded under {@code schema}, fitted to that same file: a shortcut for
+     * {@code CsvEncoder.fit(schema, file).encode(file, Storage.direct())}. To encode a test file
+     * with the training file's vocabulary, keep the {@link CsvEncoder}.
+     */
+    public static Dataset csv(CsvSchema schema, Path file) {
+        return CsvEncoder.fit(schema, file).encode(file, Storage.direct());
+    }
+
+    /**
+     * In-memory arrays, copied off-heap into direct memory.
+     *
+     * @param features   one row per record, all of the same width
+     * @param labels     one class per record, in {@code [0, numClasses)}
+     * @param numClasses the number of classes
+     */
+    public static Dataset fromArrays(float[][] features, int[] labels, int numClasses) {
+        return fromArrays("arrays", features, labels, numClasses, Storage.direct());
+    }
+
+    /** As {@link #fromArrays(float[][], int[], int)}, named and in {@code storage}. */
+    public static Dataset fromArrays(String name, float[][] features, int[] labels, int numClasses, Storage storage) {
+        Objects.requireNonNull(features, "features");
+        Objects.requireNonNull(labels, "labels");
+        if (features.length != labels.length) {
+            throw new DataException("source=" + name + " features=" + features.length + " rows labels="
+                + labels.length + ": expected one label per row");
+        }
+        if (features.length == 0) {
+            throw new DataException("source=" + name + " records=0: expected at least 1 record, empty dataset");
+        }
+        int width = features[0].length;
+        DatasetBuilder builder = new DatasetBuilder(name, width, numClasses, features.length, List.of(), storage);
+        try {
+            for (int row = 0; row < features.length; row++) {
+                if (features[row].length != width) {
+                    throw new DataException("source=" + name + " row=" + row + " expected=" + width
+                        + " features got=" + features[row].length + ": ragged row");
+                }
+                builder.add(features[row], labels[row], "row", row);
+            }
+            return builder.build();
+        } catch (RuntimeException e) {
+            builder.abandon();
+            throw e;
+        }
+    }
+}

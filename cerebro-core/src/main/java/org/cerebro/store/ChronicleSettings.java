@@ -1,0 +1,22 @@
+package org.cerebro.store;
+
+import org.cerebro.runtime.JvmFlags;
+
+/**
+ * What must hold before the first Chronicle class loads: no usage analytics (a library must never
+ * report from its users' machines) and the JVM flags Chronicle needs. This class references no
+ * Chronicle type, so calling it cannot load one.
+ */
+final class ChronicleSettings {
+    /** Chronicle reads this once, when its analytics class loads. */
+    static final String ANALYTICS_PROPERTY = "chronicle.analytics.disable";
+
+    private ChronicleSettings() {
+    }
+
+    /** Disables analytics and checks the flags; call before touching any Chronicle class. */
+    static void apply() {
+        System.setProperty(ANALYTICS_PROPERTY, "true");
+        JvmFlags.require("Chronicle Map");
+    }
+}

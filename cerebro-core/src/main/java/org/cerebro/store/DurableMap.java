@@ -1,0 +1,104 @@
+package org.cerebro.store;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import net.openhft.chronicle.map.ChronicleMap;
+import org.cerebro.runtime.JvmFlags;
+
+/**
+ * A persisted {@code String -> byte[]} map in one file, backed by Chronicle Map: each put is
+ * visible to a later JVM that opens the same file, also after a crash of the writer. Values are
+ * opaque bytes in a format of the caller's (versioned binary, never Java serialization).
+ *
+ * <p>Thread-safe (Chronicle Map is). Close it to release the mapping.
+ */
+public final class DurableMap implements AutoCloseable {
+    private final Path file;
+    private final ChronicleMap<String, byte[]> map;
+
+    private DurableMap(Path file, ChronicleMap<String, byte[]> map) {
+        this.file = file;
+        this.map = map;
+    }
+
+    /**
+     * Opens {@code file}, creating it when absent.
+     *
+     * @param maxEntries        the most entries it will hold (Chronicle sizes its segments by it)
+     * @param averageKeyBytes   the average key size in bytes
+     * @param averageValueBytes the average value size in bytes
+     * @throws IllegalStateException when the JVM lacks the flags Chronicle needs, listing them
+     */
+    public static DurableMap open(Path file, long maxEntries, int averageKeyBytes, int averageValueBytes) {
+        Objects.requireNonNull(file, "file");
+        if (maxEntries < 1 || averageKeyBytes < 1 || averageValueBytes < 1) {
+            throw new IllegalArgumentException("file=" + file + " maxEntries=" + maxEntries + " averageKeyBytes="
+                + averageKeyBytes + " averageValueBytes=" + averageValueBytes + " expected all >= 1");
+        }
+        ChronicleSettings.apply();
+        try {
+            Path parent = file.toAbsolutePath().getParent();
+            if (parent != null) {
+                Files.createDirectories(parent);
+            }
+            String name = file.getFileName().toString();
+            return new DurableMap(file, ChronicleBytesMap.open(file, name, maxEntries, averageKeyBytes, averageValueBytes));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot open durable map file=" + file, e);
+        } catch (RuntimeException e) {
+            if (hasCause(e, "java.lang.reflect.InaccessibleObjectException")) {
+                throw new IllegalStateException(JvmFlags.missingMessage("Chronicle Map", JvmFlags.missing()), e);
+            }
+            throw e;
+        }
+    }
+
+    /** The file holding the map. */
+    public Path file() {
+        return file;
+    }
+
+    /** Stores {@code value} under {@code key}, replacing any previous value. */
+    public void put(String key, byte[] value) {
+        map.put(Objects.requireNonNull(key, "key"), Objects.requireNonNull(value, "value"));
+    }
+
+    /** The value under {@code key}, or null. */
+    public byte[] get(String key) {
+        return map.get(Objects.requireNonNull(key, "key"));
+    }
+
+    /** Removes {@code key}; returns whether it was there. */
+    public boolean remove(String key) {
+        return map.remove(Objects.requireNonNull(key, "key")) != null;
+    }
+
+    /** Number of entries. */
+    public int size() {
+        return map.size();
+    }
+
+    /** A snapshot of the keys. */
+    public List<String> keys() {
+        return new ArrayList<>(map.keySet());
+    }
+
+    @Override
+    public void close() {
+        map.close();
+    }
+
+    private static boolean hasCause(Throwable e, String className) {
+        for (Throwable t = e; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t.getClass().getName().equals(className)) {
+                return true;
+            }
+        }
+        return false;
+    }
+}

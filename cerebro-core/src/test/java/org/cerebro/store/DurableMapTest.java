@@ -1,0 +1,77 @@
+package org.cerebro.store;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.cerebro.runtime.JvmFlags;
+import org.cerebro.testing.ChildJvm;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The Chronicle-backed map: persistence across JVMs, analytics off, a clear error without flags. */
+class DurableMapTest {
+
+    /** Child JVM entry point: args[0] = file, args[1] = "put" or "get". */
+    public static final class UseMap {
+        public static void main(String[] args) {
+            System.clearProperty("chronicle.analytics.disable");
+            try (DurableMap map = DurableMap.open(Path.of(args[0]), 1000, 16, 64)) {
+                if (args[1].equals("put")) {
+                    map.put("trial-7", "epoch=3".getBytes(StandardCharsets.UTF_8));
+                } else {
+                    System.out.println("VALUE " + new String(map.get("trial-7"), StandardCharsets.UTF_8));
+                }
+                System.out.println("ANALYTICS_DISABLED " + System.getProperty("chronicle.analytics.disable"));
+            } catch (IllegalStateException e) {
+                System.out.println("ERROR " + e.getMessage());
+                System.exit(3);
+            }
+        }
+    }
+
+    @Test
+    void entriesSurviveReopening(@TempDir Path dir) {
+        Path file = dir.resolve("catalog.dat");
+        try (DurableMap map = DurableMap.open(file, 1000, 16, 64)) {
+            map.put("a", new byte[] {1, 2, 3});
+            map.put("b", new byte[] {4});
+            map.put("b", new byte[] {5, 6});
+            assertTrue(map.remove("a"));
+        }
+        try (DurableMap map = DurableMap.open(file, 1000, 16, 64)) {
+            assertEquals(1, map.size());
+            assertNull(map.get("a"));
+            assertArrayEquals(new byte[] {5, 6}, map.get("b"));
+            assertEquals(List.of("b"), map.keys());
+        }
+    }
+
+    @Test
+    void anotherJvmReadsWhatOneWroteWithAnalyticsDisabledInCode(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("shared.dat");
+        List<String> flags = JvmFlags.required();
+        ChildJvm.Result put = ChildJvm.run(UseMap.class, e -> true, flags, Map.of(), file.toString(), "put");
+        assertEquals(0, put.exitCode(), put.output());
+        assertTrue(put.output().contains("ANALYTICS_DISABLED true"), put.output());
+        ChildJvm.Result get = ChildJvm.run(UseMap.class, e -> true, flags, Map.of(), file.toString(), "get");
+        assertEquals(0, get.exitCode(), get.output());
+        assertTrue(get.output().contains("VALUE epoch=3"), get.output());
+    }
+
+    @Test
+    void withoutTheFlagsOpeningListsThem(@TempDir Path dir) throws Exception {
+        ChildJvm.Result result = ChildJvm.run(UseMap.class, e -> true, List.of(), Map.of(),
+            dir.resolve("x.dat").toString(), "put");
+        assertEquals(3, result.exitCode(), result.output());
+        assertTrue(result.output().contains("ERROR Chronicle Map needs JVM flags"), result.output());
+        for (String flag : JvmFlags.required()) {
+            assertTrue(result.output().contains(flag), result.output());
+        }
+    }
+}
