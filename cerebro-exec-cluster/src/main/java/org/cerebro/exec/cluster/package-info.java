@@ -1,0 +1,4 @@
+/**
+ * The TCP cluster executor: coordinator, worker daemon, protocol (coming with its issue).
+ */
+package org.cerebro.exec.cluster;

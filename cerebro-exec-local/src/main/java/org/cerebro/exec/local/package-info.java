@@ -1,0 +1,4 @@
+/**
+ * The local multi-device executor (coming with its issue).
+ */
+package org.cerebro.exec.local;
