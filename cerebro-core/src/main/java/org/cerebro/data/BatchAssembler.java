@@ -32,6 +32,7 @@ public final class BatchAssembler {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batchSize=" + batchSize + " expected>=1");
         }
+        OffHeapAccess.ensure();
         this.batchSize = batchSize;
         this.layout = RecordLayout.of(featureWidth);
         long featureBytes = (long) batchSize * layout.featureBytes();

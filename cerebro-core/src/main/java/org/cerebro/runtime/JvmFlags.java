@@ -66,6 +66,26 @@ public final class JvmFlags {
         }
     }
 
+    /**
+     * Fails with an {@link IllegalStateException} when any of the required flags that contain
+     * {@code flagPart} (e.g. {@code "jdk.internal.misc"}) is missing; the message lists them and
+     * every other required flag.
+     *
+     * @param component what needs the flags, for the message
+     * @param flagPart  part of the flags this component needs
+     */
+    public static void require(String component, String flagPart) {
+        List<String> missing = new ArrayList<>();
+        for (String flag : missing()) {
+            if (flag.contains(flagPart)) {
+                missing.add(flag);
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new IllegalStateException(missingMessage(component, missing));
+        }
+    }
+
     /** The message {@link #require(String)} throws; also used where a dependency failed first. */
     public static String missingMessage(String component, List<String> missing) {
         return component + " needs JVM flags this JVM was not started with: missing=" + missing

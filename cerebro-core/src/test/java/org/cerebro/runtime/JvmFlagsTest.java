@@ -28,6 +28,30 @@ class JvmFlagsTest {
         assertTrue(result.output().contains("java @jvm.options"), result.output());
     }
 
+    /** Child JVM entry point: make an off-heap dataset. */
+    public static final class MakeDataset {
+        public static void main(String[] args) {
+            try {
+                org.cerebro.data.Datasets.fromArrays(new float[][] {{1f}}, new int[] {0}, 1).close();
+                System.out.println("OK");
+            } catch (IllegalStateException e) {
+                System.out.println("ERROR " + e.getMessage());
+                System.exit(3);
+            }
+        }
+    }
+
+    @Test
+    void theDataLayerNamesTheFlagAgronaNeedsInsteadOfFailingInsideIt() throws Exception {
+        ChildJvm.Result without = ChildJvm.run(MakeDataset.class, entry -> true, List.of(), Map.of());
+        assertEquals(3, without.exitCode(), without.output());
+        assertTrue(without.output().contains("off-heap data layer (Agrona)")
+            && without.output().contains("missing=[--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED]"), without.output());
+        ChildJvm.Result with = ChildJvm.run(MakeDataset.class, entry -> true,
+            List.of("--add-exports=java.base/jdk.internal.misc=ALL-UNNAMED"), Map.of());
+        assertEquals(0, with.exitCode(), with.output());
+    }
+
     @Test
     void aJvmWithOneFlagMissingIsToldWhichOne() throws Exception {
         List<String> allButOne = JvmFlags.required().subList(1, JvmFlags.required().size());

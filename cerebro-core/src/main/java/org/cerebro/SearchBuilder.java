@@ -1,0 +1,148 @@
+package org.cerebro;
+
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import org.cerebro.data.Dataset;
+import org.cerebro.exec.Executor;
+import org.cerebro.exec.SequentialExecutor;
+import org.cerebro.space.SearchSpace;
+import org.cerebro.strategy.Strategy;
+import org.cerebro.train.DataSpec;
+import org.cerebro.train.Trainable;
+
+/**
+ * Describes a search. Required: {@link #trainable}, {@link #data}, {@link #strategy} and
+ * {@link #objective}. Optional: {@link #seed} (default 0), {@link #executor} (default a
+ * {@link SequentialExecutor}), {@link #partitions} (default the executor's worker count) and any
+ * number of {@link #listener}s. A setting given twice, or a missing or impossible one, fails at
+ * once or at {@link #build()}, before any work starts, with the setting's name.
+ *
+ * <p>Not thread-safe: build a search on one thread.
+ */
+public final class SearchBuilder {
+    private final SearchSpace space;
+    private final Set<String> given = new HashSet<>();
+    private final List<SearchListener> listeners = new ArrayList<>();
+    private Trainable trainable;
+    private Dataset train;
+    private Dataset validation;
+    private Strategy strategy;
+    private Objective objective;
+    private long seed;
+    private Executor executor;
+    private int partitions;
+
+    SearchBuilder(SearchSpace space) {
+        this.space = Objects.requireNonNull(space, "space");
+    }
+
+    /** What to train for each config. */
+    public SearchBuilder trainable(Trainable trainable) {
+        once("trainable");
+        this.trainable = Objects.requireNonNull(trainable, "trainable");
+        return this;
+    }
+
+    /** The training data (partitioned across workers) and the validation data (every epoch is scored on it). */
+    public SearchBuilder data(Dataset train, Dataset validation) {
+        once("data");
+        this.train = Objects.requireNonNull(train, "train");
+        this.validation = Objects.requireNonNull(validation, "validation");
+        return this;
+    }
+
+    /** How to search: grid, random, Hyperband or ASHA. */
+    public SearchBuilder strategy(Strategy strategy) {
+        once("strategy");
+        this.strategy = Objects.requireNonNull(strategy, "strategy");
+        return this;
+    }
+
+    /** What to optimise, e.g. {@code Objective.maximize("accuracy")}. */
+    public SearchBuilder objective(Objective objective) {
+        once("objective");
+        this.objective = Objects.requireNonNull(objective, "objective");
+        return this;
+    }
+
+    /** The seed every random choice derives from (configs, initial states, partitions, visit orders); default 0. */
+    public SearchBuilder seed(long seed) {
+        once("seed");
+        this.seed = seed;
+        return this;
+    }
+
+    /** Where to run; default a {@link SequentialExecutor} in the calling thread. */
+    public SearchBuilder executor(Executor executor) {
+        once("executor");
+        this.executor = Objects.requireNonNull(executor, "executor");
+        return this;
+    }
+
+    /** Number of training partitions; default the executor's worker count. */
+    public SearchBuilder partitions(int partitions) {
+        once("partitions");
+        if (partitions < 1) {
+            throw new IllegalArgumentException("partitions=" + partitions + " expected>=1");
+        }
+        this.partitions = partitions;
+        return this;
+    }
+
+    /** Adds a progress listener. */
+    public SearchBuilder listener(SearchListener listener) {
+        listeners.add(Objects.requireNonNull(listener, "listener"));
+        return this;
+    }
+
+    /**
+     * The logical search, validated, ready to inspect or run.
+     *
+     * @throws IllegalArgumentException naming what is missing or inconsistent
+     */
+    public LogicalSearch build() {
+        if (trainable == null) {
+            throw new IllegalArgumentException("no trainable: call trainable(...) with what to train");
+        }
+        if (train == null) {
+            throw new IllegalArgumentException("no data: call data(train, validation)");
+        }
+        if (strategy == null) {
+            throw new IllegalArgumentException("no strategy: call strategy(Strategy.grid(...)/random(...)/hyperband(...)/asha(...))");
+        }
+        if (objective == null) {
+            throw new IllegalArgumentException("no objective: call objective(Objective.maximize(\"accuracy\")) or similar");
+        }
+        if (train.featureWidth() != validation.featureWidth()) {
+            throw new IllegalArgumentException("data: train featureWidth=" + train.featureWidth()
+                + " validation featureWidth=" + validation.featureWidth() + " expected equal");
+        }
+        int numClasses = Math.max(train.numClasses(), validation.numClasses());
+        if (numClasses < 2) {
+            throw new IllegalArgumentException("data: numClasses=" + numClasses + " expected>=2 for classification");
+        }
+        Executor chosen = executor != null ? executor : new SequentialExecutor();
+        int parts = partitions > 0 ? partitions : chosen.workers();
+        if (parts > train.size()) {
+            throw new IllegalArgumentException("partitions=" + parts + " records=" + train.size()
+                + ": more partitions than training records");
+        }
+        strategy.begin(space, seed); // validates the strategy against the space (grid points, budget)
+        return new LogicalSearch(space, trainable, train, validation, new DataSpec(train.featureWidth(), numClasses),
+            strategy, objective, seed, chosen, parts, listeners);
+    }
+
+    /** {@code build().run()}. */
+    public SearchResult run() {
+        return build().run();
+    }
+
+    private void once(String setting) {
+        if (!given.add(setting)) {
+            throw new IllegalArgumentException("setting " + setting + " given twice");
+        }
+    }
+}

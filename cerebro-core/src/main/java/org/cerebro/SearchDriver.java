@@ -1,0 +1,138 @@
+package org.cerebro;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.cerebro.data.Partitions;
+import org.cerebro.exec.EpochOutcome;
+import org.cerebro.exec.EpochTask;
+import org.cerebro.exec.ExecutionContext;
+import org.cerebro.exec.Executor;
+import org.cerebro.space.Config;
+import org.cerebro.space.Seeds;
+import org.cerebro.strategy.Decision;
+import org.cerebro.strategy.EpochDecision;
+import org.cerebro.strategy.StrategyState;
+
+/**
+ * Runs a logical search: asks the strategy for decisions while there is room for active trials,
+ * hands epochs to the executor, and feeds every outcome back to the strategy. The strategy never
+ * sees the executor and the executor never sees the strategy; this loop is the only link.
+ *
+ * <p>Single-threaded: it runs in the caller's thread.
+ */
+final class SearchDriver {
+    /** The stream of the partitioning shuffle, apart from configs and trial seeds. */
+    private static final long PARTITION_STREAM = 0x9A27L;
+    private static final long TRIAL_SEED_STREAM = 0x7121L;
+
+    private final LogicalSearch search;
+    private final Map<Integer, Trial> trials = new LinkedHashMap<>();
+
+    private static final class Trial {
+        final int id;
+        final Config config;
+        final long seed;
+        final List<EpochRecord> epochs = new ArrayList<>();
+        String failure;
+
+        Trial(int id, Config config, long seed) {
+            this.id = id;
+            this.config = config;
+            this.seed = seed;
+        }
+    }
+
+    SearchDriver(LogicalSearch search) {
+        this.search = search;
+    }
+
+    SearchResult run() {
+        long startNanos = System.nanoTime();
+        StrategyState strategy = search.strategy().begin(search.space(), search.seed());
+        Executor executor = search.executor();
+        int target = search.strategy().targetConcurrency(executor.workers());
+        try (executor;
+             Partitions parts = search.train().partition(search.partitions(), Seeds.mix(search.seed(), PARTITION_STREAM))) {
+            executor.open(new ExecutionContext(search.trainable(), search.data(), parts.all(), search.validation(),
+                search.seed()));
+            int active = 0;
+            boolean done = false;
+            while (true) {
+                while (!done && active < target) {
+                    Decision decision = strategy.next();
+                    if (decision instanceof Decision.Start start) {
+                        Trial trial = new Trial(start.trialId(), start.config(),
+                            Seeds.mix(Seeds.mix(search.seed(), TRIAL_SEED_STREAM), start.trialId()));
+                        trials.put(trial.id, trial);
+                        search.listeners().forEach(l -> l.trialStarted(trial.id, trial.config));
+                        executor.submit(new EpochTask(trial.id, trial.config, trial.seed, 1));
+                        active++;
+                    } else if (decision instanceof Decision.Resume resume) {
+                        Trial trial = trials.get(resume.trialId());
+                        executor.submit(new EpochTask(trial.id, trial.config, trial.seed, trial.epochs.size() + 1));
+                        active++;
+                    } else if (decision instanceof Decision.Done) {
+                        done = true;
+                    } else {
+                        break; // Wait: nothing to start until an outcome arrives
+                    }
+                }
+                if (active == 0) {
+                    if (!done) {
+                        throw new IllegalStateException("strategy " + search.strategy().describe()
+                            + " waits with no trial running: it can never make progress");
+                    }
+                    break;
+                }
+                EpochOutcome outcome = executor.take();
+                Trial trial = trials.get(outcome.trialId());
+                if (outcome.failed()) {
+                    trial.failure = outcome.failure();
+                    strategy.trialFailed(trial.id, outcome.epoch(), outcome.failure());
+                    search.listeners().forEach(l -> l.trialFailed(trial.id, outcome.epoch(), outcome.failure()));
+                    executor.release(trial.id);
+                    active--;
+                    continue;
+                }
+                double score = search.objective().score(outcome.metrics());
+                trial.epochs.add(new EpochRecord(outcome.epoch(), score, outcome.trainLoss(), outcome.metrics()));
+                search.listeners().forEach(l -> l.epochEnded(trial.id, outcome.epoch(), outcome.metrics(), score));
+                EpochDecision next = strategy.epochEnded(trial.id, outcome.epoch(), score);
+                switch (next) {
+                    case CONTINUE -> executor.submit(new EpochTask(trial.id, trial.config, trial.seed, outcome.epoch() + 1));
+                    case PAUSE -> {
+                        executor.park(trial.id);
+                        active--;
+                    }
+                    case STOP -> {
+                        executor.release(trial.id);
+                        active--;
+                    }
+                }
+            }
+            SearchResult result = new SearchResult(search.summary(), search.objective(), results(), strategy.rungs(),
+                executor.name(), search.partitions(), executor.unitsRun(), Duration.ofNanos(System.nanoTime() - startNanos));
+            search.listeners().forEach(l -> l.searchFinished(result));
+            return result;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("search interrupted", e);
+        }
+    }
+
+    private List<TrialResult> results() {
+        List<TrialResult> results = new ArrayList<>();
+        int maxEpochs = search.strategy().maxEpochs();
+        String java = System.getProperty("java.version");
+        for (Trial t : trials.values()) {
+            TrialStatus status = t.failure != null ? TrialStatus.FAILED
+                : t.epochs.size() >= maxEpochs ? TrialStatus.COMPLETED : TrialStatus.STOPPED;
+            results.add(new TrialResult(t.id, t.config, status, t.epochs, t.failure,
+                new Provenance(search.seed(), t.seed, t.config.id(), search.trainable().name(), Cerebro.version(), java)));
+        }
+        return results;
+    }
+}

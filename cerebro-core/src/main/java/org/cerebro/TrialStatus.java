@@ -1,0 +1,11 @@
+package org.cerebro;
+
+/** How a trial ended. */
+public enum TrialStatus {
+    /** Trained to the strategy's maximum epochs. */
+    COMPLETED,
+    /** The strategy stopped it earlier (not promoted, or paused and never resumed). */
+    STOPPED,
+    /** It failed: a NaN or infinite loss, or an exception in user code. */
+    FAILED
+}

@@ -1,0 +1,46 @@
+package org.cerebro.exec;
+
+/**
+ * Runs epochs of trials on its workers and reports their outcomes. It owns the trials' states
+ * between epochs. It knows nothing of strategies: a driver submits tasks and acts on outcomes.
+ *
+ * <p>Lifecycle: {@link #open}, then any number of {@link #submit}/{@link #take} rounds with
+ * {@link #park}/{@link #release} between them, then {@link #close}. Called by one driver thread.
+ */
+public interface Executor extends AutoCloseable {
+    /** A short name for results and EXPLAIN, e.g. "sequential". */
+    String name();
+
+    /** Number of workers, which is also the default number of partitions. */
+    int workers();
+
+    /** Prepares to run a search; called once, before anything else. */
+    void open(ExecutionContext context);
+
+    /**
+     * Queues an epoch of a trial. A trial has at most one task queued or running at a time.
+     *
+     * @throws IllegalStateException when the trial already has one
+     */
+    void submit(EpochTask task);
+
+    /**
+     * Waits for the next outcome of a submitted task.
+     *
+     * @throws IllegalStateException when no task is queued or running
+     */
+    EpochOutcome take() throws InterruptedException;
+
+    /** The trial will not run until it is submitted again: its state may leave memory as bytes. */
+    void park(int trialId);
+
+    /** The trial will never run again: free its state. */
+    void release(int trialId);
+
+    /** Units (one trial, one partition, one pass) run so far. */
+    long unitsRun();
+
+    /** Frees every state and worker. */
+    @Override
+    void close();
+}

@@ -1,0 +1,158 @@
+package org.cerebro.exec;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Queue;
+import org.cerebro.data.Dataset;
+import org.cerebro.train.Metrics;
+import org.cerebro.train.TrainableState;
+
+/**
+ * One worker, the calling thread: each {@link #take()} runs the oldest submitted task to the end.
+ * A parked trial is kept as the bytes of its state, so every pause and resume goes through the
+ * trainable's serialization exactly as a hop between processes would.
+ *
+ * <p>Not thread-safe: one driver thread calls every method.
+ */
+public final class SequentialExecutor implements Executor {
+    private final Queue<EpochTask> queue = new ArrayDeque<>();
+    private final Map<Integer, TrainableState> live = new HashMap<>();
+    private final Map<Integer, byte[]> parked = new HashMap<>();
+    private ExecutionContext context;
+    private long unitsRun;
+
+    @Override
+    public String name() {
+        return "sequential";
+    }
+
+    @Override
+    public int workers() {
+        return 1;
+    }
+
+    @Override
+    public void open(ExecutionContext context) {
+        if (this.context != null) {
+            throw new IllegalStateException("executor already opened: an executor runs one search");
+        }
+        this.context = context;
+    }
+
+    @Override
+    public void submit(EpochTask task) {
+        checkOpen();
+        for (EpochTask queued : queue) {
+            if (queued.trialId() == task.trialId()) {
+                throw new IllegalStateException("trial=" + task.trialId() + " already has epoch=" + queued.epoch() + " queued");
+            }
+        }
+        queue.add(task);
+    }
+
+    @Override
+    public EpochOutcome take() {
+        checkOpen();
+        EpochTask task = queue.poll();
+        if (task == null) {
+            throw new IllegalStateException("take() with no task submitted");
+        }
+        List<Integer> order = VisitOrder.of(context.seed(), task.trialId(), task.epoch(), context.partitions().size());
+        TrainableState state = null;
+        try {
+            state = stateOf(task);
+            double lossSum = 0;
+            for (int p : order) {
+                Dataset partition = context.partitions().get(p);
+                double loss = state.trainPass(partition);
+                unitsRun++;
+                if (!Double.isFinite(loss)) {
+                    return fail(task, order, "training loss=" + loss + " in epoch=" + task.epoch() + " on partition=" + p);
+                }
+                lossSum += loss * partition.size();
+            }
+            Metrics metrics = state.evaluate(context.validation());
+            if (!metrics.isFinite()) {
+                return fail(task, order, "validation metrics are not finite in epoch=" + task.epoch() + ": " + metrics);
+            }
+            double trainLoss = lossSum / totalRecords();
+            return new EpochOutcome(task.trialId(), task.epoch(), metrics, trainLoss, null, order);
+        } catch (RuntimeException e) {
+            // an exception in user code fails the trial, never the search
+            return fail(task, order, e.getClass().getName() + ": " + e.getMessage());
+        }
+    }
+
+    private TrainableState stateOf(EpochTask task) {
+        TrainableState state = live.get(task.trialId());
+        if (state != null) {
+            return state;
+        }
+        byte[] bytes = parked.remove(task.trialId());
+        if (bytes != null) {
+            state = context.trainable().restore(task.config(), context.data(), bytes);
+        } else if (task.epoch() == 1) {
+            state = context.trainable().init(task.config(), task.trialSeed(), context.data());
+        } else {
+            throw new IllegalStateException("trial=" + task.trialId() + " epoch=" + task.epoch()
+                + " has no state: it was released or never ran");
+        }
+        live.put(task.trialId(), state);
+        return state;
+    }
+
+    private EpochOutcome fail(EpochTask task, List<Integer> order, String reason) {
+        release(task.trialId());
+        return new EpochOutcome(task.trialId(), task.epoch(), null, Double.NaN, reason, order);
+    }
+
+    private long totalRecords() {
+        long total = 0;
+        for (Dataset partition : context.partitions()) {
+            total += partition.size();
+        }
+        return total;
+    }
+
+    @Override
+    public void park(int trialId) {
+        TrainableState state = live.remove(trialId);
+        if (state != null) {
+            parked.put(trialId, state.toBytes());
+            state.close();
+        }
+    }
+
+    @Override
+    public void release(int trialId) {
+        TrainableState state = live.remove(trialId);
+        if (state != null) {
+            state.close();
+        }
+        parked.remove(trialId);
+    }
+
+    @Override
+    public long unitsRun() {
+        return unitsRun;
+    }
+
+    @Override
+    public void close() {
+        for (TrainableState state : new ArrayList<>(live.values())) {
+            state.close();
+        }
+        live.clear();
+        parked.clear();
+        queue.clear();
+    }
+
+    private void checkOpen() {
+        if (context == null) {
+            throw new IllegalStateException("executor not opened");
+        }
+    }
+}

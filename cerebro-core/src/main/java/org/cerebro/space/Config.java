@@ -1,0 +1,172 @@
+package org.cerebro.space;
+
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * One point of a search space: a value per hyperparameter, read with typed keys:
+ * {@code double lr = config.get(LR);}. Immutable and thread-safe.
+ *
+ * <p>Its {@linkplain #canonical() canonical form} lists {@code name=value} pairs sorted by name
+ * (numbers in Java's shortest round-trip form, strings quoted), and its {@linkplain #id() id} is
+ * derived from that form alone, so the same config has the same id in every run and JVM.
+ */
+public final class Config {
+    private final Map<String, HParam<?>> params;
+    private final Map<String, Object> values;
+    private final String canonical;
+    private final String id;
+
+    Config(Map<String, HParam<?>> params, Map<String, Object> values) {
+        this.params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
+        this.values = Collections.unmodifiableMap(new TreeMap<>(values));
+        this.canonical = canonicalForm(this.values);
+        this.id = digest(canonical);
+    }
+
+    /**
+     * A config of plain values, e.g. for a fixed configuration or a restored catalog entry.
+     * Values must be Double, Integer, Long, Boolean or String (or other types printed by
+     * {@code toString}).
+     */
+    public static Config of(Map<String, ?> values) {
+        Map<String, HParam<?>> params = new LinkedHashMap<>();
+        Map<String, Object> copy = new LinkedHashMap<>();
+        values.forEach((name, value) -> {
+            params.put(name, HParam.constant(name, value));
+            copy.put(name, value);
+        });
+        return new Config(params, copy);
+    }
+
+    /**
+     * The value of {@code param}, looked up by its name.
+     *
+     * @throws IllegalArgumentException when this config has no such parameter or its value has
+     *                                  another type
+     */
+    @SuppressWarnings("unchecked")
+    public <T> T get(HParam<T> param) {
+        Object value = values.get(param.name());
+        if (value == null) {
+            throw new IllegalArgumentException("config " + canonical + " has no hyperparameter " + param.name());
+        }
+        return (T) checkType(param, value);
+    }
+
+    /** The value of {@code param}, or {@code fallback} when this config has no such parameter. */
+    @SuppressWarnings("unchecked")
+    public <T> T getOrDefault(HParam<T> param, T fallback) {
+        Object value = values.get(param.name());
+        return value == null ? fallback : (T) checkType(param, value);
+    }
+
+    /** Whether a parameter of that name is set. */
+    public boolean has(String name) {
+        return values.containsKey(name);
+    }
+
+    /** The values by name, sorted by name. */
+    public Map<String, Object> values() {
+        return values;
+    }
+
+    /** The canonical form, e.g. {@code hidden=64, lr=0.01, optimizer="adam"}. */
+    public String canonical() {
+        return canonical;
+    }
+
+    /** A stable id: the first 16 hex digits of the SHA-256 of the canonical form. */
+    public String id() {
+        return id;
+    }
+
+    private Object checkType(HParam<?> param, Object value) {
+        Class<?> expected = param.valueType();
+        if (expected != Object.class && !expected.isInstance(value)) {
+            throw new IllegalArgumentException("config hyperparameter " + param.name() + "=" + value + " is a "
+                + value.getClass().getSimpleName() + ", read as " + expected.getSimpleName());
+        }
+        return value;
+    }
+
+    /** Formats a value for canonical forms and JSON: numbers plain, strings quoted and escaped. */
+    public static String format(Object value) {
+        if (value instanceof Number || value instanceof Boolean) {
+            return value.toString();
+        }
+        String text = value.toString();
+        StringBuilder out = new StringBuilder(text.length() + 2).append('"');
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            switch (c) {
+                case '"' -> out.append("\\\"");
+                case '\\' -> out.append("\\\\");
+                case '\n' -> out.append("\\n");
+                case '\r' -> out.append("\\r");
+                case '\t' -> out.append("\\t");
+                default -> {
+                    if (c < 0x20) {
+                        out.append(String.format("\\u%04x", (int) c));
+                    } else {
+                        out.append(c);
+                    }
+                }
+            }
+        }
+        return out.append('"').toString();
+    }
+
+    private static String canonicalForm(Map<String, Object> sorted) {
+        StringBuilder out = new StringBuilder();
+        sorted.forEach((name, value) -> {
+            if (!out.isEmpty()) {
+                out.append(", ");
+            }
+            out.append(name).append('=').append(format(value));
+        });
+        return out.toString();
+    }
+
+    private static String digest(String text) {
+        try {
+            byte[] hash = MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8));
+            StringBuilder hex = new StringBuilder(16);
+            for (int i = 0; i < 8; i++) {
+                hex.append(String.format("%02x", hash[i]));
+            }
+            return hex.toString();
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is required of every JVM", e);
+        }
+    }
+
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof Config c && c.canonical.equals(canonical);
+    }
+
+    @Override
+    public int hashCode() {
+        return canonical.hashCode();
+    }
+
+    @Override
+    public String toString() {
+        return "{" + canonical + "}";
+    }
+
+    Map<String, HParam<?>> params() {
+        return params;
+    }
+
+    static Config require(Config config) {
+        return Objects.requireNonNull(config, "config");
+    }
+}

@@ -1,0 +1,176 @@
+package org.cerebro.strategy;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.function.LongSupplier;
+import org.cerebro.space.SearchSpace;
+
+/**
+ * ASHA's state machine. Each rung keeps its recorded trials split into the best
+ * {@code floor(n / eta)} ("top") and the rest, plus the unpromoted members of the top, all in
+ * sorted sets: recording and promoting cost O(log n), so a decision stays in microseconds with
+ * 10^5 trials recorded. Not thread-safe (one driver thread).
+ */
+final class AshaState implements StrategyState {
+    private final int[] rungEpochs;
+    private final int eta;
+    private final int maxTrials;
+    private final long budgetNanos;
+    private final LongSupplier clock;
+    private final SearchSpace space;
+    private final long seed;
+    private final Rung[] rungs;
+    private final Map<Integer, TrialInfo> trials = new HashMap<>();
+    private long startNanos;
+    private boolean begun;
+    private int started;
+    private int running;
+
+    private static final class TrialInfo {
+        int rung;
+        int lastEpoch;
+        boolean running = true;
+    }
+
+    /** A trial recorded at a rung; ordered best first, ties by lower id. */
+    private static final class Entry {
+        final double score;
+        final int id;
+        boolean promoted;
+
+        Entry(double score, int id) {
+            this.score = score;
+            this.id = id;
+        }
+    }
+
+    private static final Comparator<Entry> BEST_FIRST =
+        Comparator.<Entry>comparingDouble(e -> -e.score).thenComparingInt(e -> e.id);
+
+    private final class Rung {
+        final TreeSet<Entry> top = new TreeSet<>(BEST_FIRST);
+        final TreeSet<Entry> rest = new TreeSet<>(BEST_FIRST);
+        final TreeSet<Entry> candidates = new TreeSet<>(BEST_FIRST); // unpromoted members of top
+        final List<Integer> recorded = new ArrayList<>();
+        final List<Integer> promoted = new ArrayList<>();
+
+        void add(Entry entry) {
+            recorded.add(entry.id);
+            rest.add(entry);
+            // keep every top entry better than every other: one insertion needs at most one swap
+            if (!top.isEmpty() && BEST_FIRST.compare(rest.first(), top.last()) < 0) {
+                Entry demoted = top.pollLast();
+                candidates.remove(demoted);
+                rest.add(demoted);
+                moveBestOfRestToTop();
+            }
+            while (top.size() < recorded.size() / eta) {
+                moveBestOfRestToTop();
+            }
+        }
+
+        private void moveBestOfRestToTop() {
+            Entry best = rest.pollFirst();
+            top.add(best);
+            if (!best.promoted) {
+                candidates.add(best);
+            }
+        }
+
+        int promote() {
+            Entry entry = candidates.pollFirst();
+            entry.promoted = true;
+            promoted.add(entry.id);
+            return entry.id;
+        }
+    }
+
+    AshaState(int[] rungEpochs, int eta, int maxTrials, long budgetNanos, LongSupplier clock, SearchSpace space, long seed) {
+        this.rungEpochs = rungEpochs;
+        this.eta = eta;
+        this.maxTrials = maxTrials;
+        this.budgetNanos = budgetNanos;
+        this.clock = clock;
+        this.space = space;
+        this.seed = seed;
+        this.rungs = new Rung[rungEpochs.length];
+        for (int i = 0; i < rungs.length; i++) {
+            rungs[i] = new Rung();
+        }
+    }
+
+    @Override
+    public Decision next() {
+        if (!begun) {
+            begun = true;
+            startNanos = clock.getAsLong();
+        }
+        for (int k = rungs.length - 2; k >= 0; k--) {
+            if (!rungs[k].candidates.isEmpty()) {
+                int id = rungs[k].promote();
+                TrialInfo trial = trials.get(id);
+                trial.rung = k + 1;
+                trial.running = true;
+                running++;
+                return new Decision.Resume(id, rungEpochs[k + 1]);
+            }
+        }
+        if (budgetLeft()) {
+            int id = started++;
+            trials.put(id, new TrialInfo());
+            running++;
+            return new Decision.Start(id, space.sample(seed, id), rungEpochs[0]);
+        }
+        return running > 0 ? Decision.WAIT : Decision.DONE;
+    }
+
+    private boolean budgetLeft() {
+        boolean trialsLeft = maxTrials == 0 || started < maxTrials;
+        boolean timeLeft = budgetNanos < 0 || clock.getAsLong() - startNanos < budgetNanos;
+        return trialsLeft && timeLeft && started < Integer.MAX_VALUE;
+    }
+
+    @Override
+    public EpochDecision epochEnded(int trialId, int epoch, double score) {
+        TrialInfo trial = trials.get(trialId);
+        if (trial == null || !trial.running || epoch != trial.lastEpoch + 1) {
+            throw new IllegalStateException("trial=" + trialId + " epoch=" + epoch + " expected a running trial's next epoch"
+                + (trial == null ? " (unknown trial)" : " " + (trial.lastEpoch + 1)));
+        }
+        trial.lastEpoch = epoch;
+        if (epoch < rungEpochs[trial.rung]) {
+            return EpochDecision.CONTINUE;
+        }
+        trial.running = false;
+        running--;
+        if (trial.rung == rungs.length - 1) {
+            rungs[trial.rung].recorded.add(trialId);
+            return EpochDecision.STOP;
+        }
+        rungs[trial.rung].add(new Entry(score, trialId));
+        return EpochDecision.PAUSE;
+    }
+
+    @Override
+    public void trialFailed(int trialId, int epoch, String reason) {
+        TrialInfo trial = trials.get(trialId);
+        if (trial == null || !trial.running) {
+            throw new IllegalStateException("trial=" + trialId + " failed but is not running");
+        }
+        trial.running = false;
+        running--;
+    }
+
+    @Override
+    public List<RungReport> rungs() {
+        List<RungReport> reports = new ArrayList<>();
+        for (int k = 0; k < rungs.length; k++) {
+            reports.add(new RungReport(0, k, rungEpochs[k], -1, rungs[k].recorded, rungs[k].promoted));
+        }
+        return reports;
+    }
+}

@@ -1,0 +1,40 @@
+package org.cerebro.strategy;
+
+import org.cerebro.space.Config;
+
+/**
+ * What a strategy wants done when the driver has room for another active trial.
+ */
+public sealed interface Decision {
+    /**
+     * Start a new trial and train it, epoch by epoch, towards {@code targetEpoch}.
+     *
+     * @param trialId     the new trial's id (0, 1, 2... in order of starting)
+     * @param config      its hyperparameters
+     * @param targetEpoch the epoch at which the strategy will next decide about it
+     */
+    record Start(int trialId, Config config, int targetEpoch) implements Decision {
+    }
+
+    /**
+     * Resume a paused trial (a promotion) and train it towards {@code targetEpoch}.
+     *
+     * @param trialId     the paused trial
+     * @param targetEpoch the epoch at which the strategy will next decide about it
+     */
+    record Resume(int trialId, int targetEpoch) implements Decision {
+    }
+
+    /** Nothing to start now: ask again after the next event. */
+    record Wait() implements Decision {
+    }
+
+    /** The search is over once the running trials end. */
+    record Done() implements Decision {
+    }
+
+    /** The {@link Wait} decision. */
+    Decision WAIT = new Wait();
+    /** The {@link Done} decision. */
+    Decision DONE = new Done();
+}

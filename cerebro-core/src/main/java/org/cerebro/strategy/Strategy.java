@@ -1,0 +1,74 @@
+package org.cerebro.strategy;
+
+import java.time.Duration;
+import org.cerebro.space.SearchSpace;
+
+/**
+ * An immutable description of a search strategy. Build one with the factories here; the search
+ * calls {@link #begin} to get its state machine.
+ *
+ * <pre>{@code
+ * Strategy.grid(10)                                    // every grid point, 10 epochs each
+ * Strategy.random(50, 10)                              // 50 sampled configs, 10 epochs each
+ * Strategy.hyperband(81, 3)                            // R = 81 epochs, eta = 3
+ * Strategy.asha(1, 27, 3).maxTrials(100)               // rungs at 1, 3, 9, 27 epochs
+ * }</pre>
+ */
+public sealed interface Strategy permits GridSearch, RandomSearch, Hyperband, Asha {
+    /** The state machine for a search over {@code space} seeded with {@code seed}. */
+    StrategyState begin(SearchSpace space, long seed);
+
+    /** The fewest epochs any trial trains before the strategy first decides about it. */
+    int minEpochs();
+
+    /** The most epochs any trial trains. */
+    int maxEpochs();
+
+    /**
+     * How many trials the strategy wants active at once on {@code workers} workers: at least
+     * {@code workers}, so that under model hopper parallelism no worker idles.
+     */
+    default int targetConcurrency(int workers) {
+        return Math.max(1, workers);
+    }
+
+    /** A one-line description, e.g. {@code asha(r=1, R=27, eta=3, maxTrials=100)}. */
+    String describe();
+
+    /** Every grid point of the space, each trained for {@code epochs}. */
+    static GridSearch grid(int epochs) {
+        return new GridSearch(epochs);
+    }
+
+    /** {@code trials} configs sampled from the space, each trained for {@code epochs}. */
+    static RandomSearch random(int trials, int epochs) {
+        return new RandomSearch(trials, epochs);
+    }
+
+    /** Hyperband with a maximum of {@code maxEpochs} (R) per trial and reduction factor {@code eta}. */
+    static Hyperband hyperband(int maxEpochs, int eta) {
+        return new Hyperband(maxEpochs, eta);
+    }
+
+    /**
+     * ASHA with rungs at {@code minEpochs * eta^k} up to {@code maxEpochs}; it needs a trial or
+     * time budget ({@link Asha#maxTrials(int)}, {@link Asha#timeBudget(Duration)}).
+     */
+    static Asha asha(int minEpochs, int maxEpochs, int eta) {
+        return new Asha(minEpochs, maxEpochs, eta, 0, null, 1);
+    }
+
+    /** Validates an epoch count setting. */
+    static void checkEpochs(String setting, int epochs) {
+        if (epochs < 1) {
+            throw new IllegalArgumentException(setting + "=" + epochs + " expected>=1");
+        }
+    }
+
+    /** Validates a reduction factor. */
+    static void checkEta(int eta) {
+        if (eta < 2) {
+            throw new IllegalArgumentException("eta=" + eta + " expected>=2 (eta <= 1 would never reduce)");
+        }
+    }
+}

@@ -1,0 +1,33 @@
+package org.cerebro.train;
+
+import org.cerebro.space.Config;
+
+/**
+ * What to train: turns a config into trial states. Implementations are stateless factories,
+ * safe to share between worker threads; each state belongs to one worker at a time.
+ *
+ * <p>Executors call {@link #init} once per trial and {@link #restore} whenever a trial's state
+ * arrives as bytes (after a hop between processes, a pause or a resume from a checkpoint).
+ */
+public interface Trainable {
+    /** A short name for results and provenance, e.g. "mlp-java". */
+    String name();
+
+    /**
+     * A fresh state for a trial.
+     *
+     * @param config the trial's hyperparameters
+     * @param seed   the trial's own seed; the same seed gives the same initial state
+     * @param data   the data's shape
+     * @throws IllegalArgumentException when the config is unusable (an unknown optimizer...)
+     */
+    TrainableState init(Config config, long seed, DataSpec data);
+
+    /**
+     * A state restored from {@link TrainableState#toBytes()}.
+     *
+     * @throws IllegalArgumentException when the bytes are not a state of this trainable, of a
+     *                                  supported version and of this data shape
+     */
+    TrainableState restore(Config config, DataSpec data, byte[] bytes);
+}
