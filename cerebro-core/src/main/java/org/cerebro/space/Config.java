@@ -6,7 +6,6 @@ import java.security.NoSuchAlgorithmException;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -18,13 +17,11 @@ import java.util.TreeMap;
  * derived from that form alone, so the same config has the same id in every run and JVM.
  */
 public final class Config {
-    private final Map<String, HParam<?>> params;
     private final Map<String, Object> values;
     private final String canonical;
     private final String id;
 
-    Config(Map<String, HParam<?>> params, Map<String, Object> values) {
-        this.params = Collections.unmodifiableMap(new LinkedHashMap<>(params));
+    Config(Map<String, Object> values) {
         this.values = Collections.unmodifiableMap(new TreeMap<>(values));
         this.canonical = canonicalForm(this.values);
         this.id = digest(canonical);
@@ -36,13 +33,12 @@ public final class Config {
      * {@code toString}).
      */
     public static Config of(Map<String, ?> values) {
-        Map<String, HParam<?>> params = new LinkedHashMap<>();
-        Map<String, Object> copy = new LinkedHashMap<>();
         values.forEach((name, value) -> {
-            params.put(name, HParam.constant(name, value));
-            copy.put(name, value);
+            if (name == null || name.isBlank() || value == null) {
+                throw new IllegalArgumentException("config entry " + name + "=" + value + " expected a name and a value");
+            }
         });
-        return new Config(params, copy);
+        return new Config(new LinkedHashMap<>(values));
     }
 
     /**
@@ -160,13 +156,5 @@ public final class Config {
     @Override
     public String toString() {
         return "{" + canonical + "}";
-    }
-
-    Map<String, HParam<?>> params() {
-        return params;
-    }
-
-    static Config require(Config config) {
-        return Objects.requireNonNull(config, "config");
     }
 }

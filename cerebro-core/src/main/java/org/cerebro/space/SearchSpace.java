@@ -16,14 +16,9 @@ import java.util.SplittableRandom;
  */
 public final class SearchSpace {
     private final List<HParam<?>> params;
-    private final Map<String, HParam<?>> byName;
 
     private SearchSpace(List<HParam<?>> params) {
         this.params = List.copyOf(params);
-        this.byName = new LinkedHashMap<>();
-        for (HParam<?> p : params) {
-            byName.put(p.name(), p);
-        }
     }
 
     /**
@@ -62,7 +57,7 @@ public final class SearchSpace {
             SplittableRandom random = new SplittableRandom(Seeds.mix(trialSeed, Seeds.hash(p.name())));
             values.put(p.name(), p.sample(random));
         }
-        return new Config(byName, values);
+        return new Config(values);
     }
 
     /**
@@ -103,7 +98,7 @@ public final class SearchSpace {
         for (int i = 0; i < params.size(); i++) {
             values.put(params.get(i).name(), chosen[i]);
         }
-        return new Config(byName, values);
+        return new Config(values);
     }
 
     /** The continuous parameters without grid points (a grid over this space needs none). */

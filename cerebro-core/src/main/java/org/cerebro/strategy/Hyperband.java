@@ -94,7 +94,7 @@ public record Hyperband(int maxEpochs, int eta) implements Strategy {
 
     @Override
     public StrategyState begin(SearchSpace space, long seed) {
-        return new HyperbandState(brackets(), eta, space, seed);
+        return new HyperbandState(brackets(), space, seed);
     }
 
     @Override

@@ -54,7 +54,7 @@ final class HyperbandState implements StrategyState {
         }
     }
 
-    HyperbandState(List<Hyperband.Bracket> plans, int eta, SearchSpace space, long seed) {
+    HyperbandState(List<Hyperband.Bracket> plans, SearchSpace space, long seed) {
         this.space = space;
         this.seed = seed;
         for (Hyperband.Bracket plan : plans) {

@@ -75,7 +75,7 @@ public final class MlpTrainable implements Trainable {
             state.read(in);
             if (in.read() != -1) {
                 throw new IllegalArgumentException(name() + " state has trailing bytes: length=" + bytes.length
-                    + " expected=" + (bytes.length - in.available() - 1));
+                    + " expected=" + state.toBytes().length);
             }
             return state;
         } catch (IOException e) {

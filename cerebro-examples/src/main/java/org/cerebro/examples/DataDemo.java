@@ -18,6 +18,7 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.training.tracker.Tracker;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.Set;
 import org.cerebro.data.BatchAssembler;
 import org.cerebro.data.Dataset;
 import org.cerebro.data.Datasets;
@@ -40,18 +41,10 @@ public final class DataDemo {
     }
 
     public static void main(String[] args) {
-        String data = null;
-        int workers = 4;
-        long seed = 42;
-        for (int i = 0; i < args.length; i++) {
-            switch (args[i]) {
-                case "--data" -> data = value(args, ++i);
-                case "--workers" -> workers = Integer.parseInt(value(args, ++i));
-                case "--seed" -> seed = Long.parseLong(value(args, ++i));
-                default -> throw new IllegalArgumentException("unknown option=" + args[i]
-                    + " expected --data DIR, --workers N or --seed S");
-            }
-        }
+        Options options = new Options(args, Set.of("data", "workers", "seed"));
+        String data = options.get("data");
+        int workers = options.getInt("workers", 4);
+        long seed = options.getLong("seed", 42);
         Path mnist = DataDir.resolve(data).resolve("mnist");
 
         long start = System.nanoTime();
@@ -99,12 +92,5 @@ public final class DataDemo {
                     partition.name(), batches, correct / (double) partition.size());
             }
         }
-    }
-
-    private static String value(String[] args, int i) {
-        if (i >= args.length) {
-            throw new IllegalArgumentException("option=" + args[i - 1] + " expects a value");
-        }
-        return args[i];
     }
 }
