@@ -1,0 +1,236 @@
+package org.cerebro.djl;
+
+import ai.djl.MalformedModelException;
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.nn.Parameter;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.ParameterStore;
+import ai.djl.training.loss.Loss;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import org.cerebro.data.BatchAssembler;
+import org.cerebro.data.Dataset;
+import org.cerebro.data.LastBatch;
+import org.cerebro.train.DataSpec;
+import org.cerebro.train.Metrics;
+import org.cerebro.train.TrainableState;
+
+/**
+ * One DJL trial: its block, parameters and optimizer state in a manager of its own. Every
+ * mini-batch runs in a sub-manager closed at the batch's end, so native memory stays flat however
+ * many units run. A non-finite loss stops the pass before the update: the state stays the last
+ * good one and the pass returns the loss.
+ *
+ * <p>Not thread-safe: one worker thread at a time.
+ */
+final class DjlState implements TrainableState {
+    private static final int EVALUATION_BATCH = 256;
+    /** The gradient collector of an engine allows one per JVM: the LOCKED mode's lock. */
+    private static final Object COLLECTOR_LOCK = new Object();
+
+    private final String modelName;
+    private final DataSpec data;
+    private final Shape inputShape;
+    private final TrainingSettings settings;
+    private final NDManager manager;
+    private final Block block;
+    private final GradientMode mode;
+    private final ParameterStore store;
+    private final Loss loss = Loss.softmaxCrossEntropyLoss();
+    private final HoppableOptimizer optimizer;
+    private List<NDArray> weights;
+    private BatchAssembler trainBatches;
+    private BatchAssembler evaluationBatches;
+
+    DjlState(String modelName, DataSpec data, Shape inputShape, TrainingSettings settings, NDManager manager, Block block,
+             GradientMode mode) {
+        this.modelName = modelName;
+        this.data = data;
+        this.inputShape = inputShape;
+        this.settings = settings;
+        this.manager = manager;
+        this.block = block;
+        this.mode = mode;
+        this.store = new ParameterStore(manager, false);
+        this.weights = weights();
+        this.optimizer = HoppableOptimizer.create(settings, weights);
+    }
+
+    private List<NDArray> weights() {
+        List<NDArray> arrays = new ArrayList<>();
+        for (Parameter parameter : block.getParameters().values()) {
+            NDArray array = parameter.getArray();
+            if (!array.hasGradient()) {
+                array.setRequiresGradient(true);
+            }
+            arrays.add(array);
+        }
+        return arrays;
+    }
+
+    String modelName() {
+        return modelName;
+    }
+
+    TrainingSettings settings() {
+        return settings;
+    }
+
+    HoppableOptimizer optimizer() {
+        return optimizer;
+    }
+
+    List<NDArray> parameters() {
+        return weights;
+    }
+
+    @Override
+    public double trainPass(Dataset partition) {
+        check(partition);
+        if (trainBatches == null) {
+            trainBatches = new BatchAssembler(settings.batchSize(), data.featureWidth());
+        }
+        int batches = LastBatch.PARTIAL.batches(partition.size(), settings.batchSize());
+        double lossSum = 0;
+        for (int b = 0; b < batches; b++) {
+            try (NDManager scope = manager.newSubManager()) {
+                int n = trainBatches.assemble(partition, b, LastBatch.PARTIAL);
+                NDArray x = NdBatches.features(trainBatches, scope, data.featureWidth()).reshape(batchShape(n));
+                NDArray y = NdBatches.labels(trainBatches, scope).toType(DataType.INT64, false);
+                float batchLoss = mode == GradientMode.THREAD_LOCAL ? threadLocalStep(x, y) : lockedStep(x, y);
+                if (!Float.isFinite(batchLoss)) {
+                    return batchLoss; // diverged: the update was not applied, the state is the last good one
+                }
+                lossSum += (double) batchLoss * n;
+            }
+        }
+        return lossSum / partition.size();
+    }
+
+    private float threadLocalStep(NDArray x, NDArray y) {
+        boolean previous = JniUtils.isGradMode();
+        JniUtils.setGradMode(true);
+        float value;
+        try {
+            NDArray lossValue = forwardLoss(x, y);
+            value = lossValue.getFloat();
+            if (!Float.isFinite(value)) {
+                return value;
+            }
+            // what PtGradientCollector.backward does, without its one-per-JVM guard
+            NDArray ones = lossValue.getManager().ones(lossValue.getShape(), lossValue.getDataType());
+            JniUtils.backward((PtNDArray) lossValue, (PtNDArray) ones, false, false);
+        } finally {
+            JniUtils.setGradMode(previous);
+        }
+        optimizer.step(weights);
+        return value;
+    }
+
+    private float lockedStep(NDArray x, NDArray y) {
+        synchronized (COLLECTOR_LOCK) {
+            Engine engine = manager.getEngine();
+            try (GradientCollector collector = engine.newGradientCollector()) {
+                NDArray lossValue = forwardLoss(x, y);
+                float value = lossValue.getFloat();
+                if (!Float.isFinite(value)) {
+                    return value;
+                }
+                collector.backward(lossValue);
+                optimizer.step(weights);
+                return value;
+            }
+        }
+    }
+
+    private NDArray forwardLoss(NDArray x, NDArray y) {
+        NDList predictions = block.forward(store, new NDList(x), true);
+        return loss.evaluate(new NDList(y), predictions);
+    }
+
+    /** Arrays alive in this trial's manager and its sub-managers, for leak tests. */
+    int liveArrays() {
+        return manager.getManagedArrays().size();
+    }
+
+    @Override
+    public Metrics evaluate(Dataset validation) {
+        check(validation);
+        if (evaluationBatches == null) {
+            evaluationBatches = new BatchAssembler(EVALUATION_BATCH, data.featureWidth());
+        }
+        int batches = LastBatch.PARTIAL.batches(validation.size(), EVALUATION_BATCH);
+        double lossSum = 0;
+        long correct = 0;
+        for (int b = 0; b < batches; b++) {
+            try (NDManager scope = manager.newSubManager()) {
+                int n = evaluationBatches.assemble(validation, b, LastBatch.PARTIAL);
+                NDArray x = NdBatches.features(evaluationBatches, scope, data.featureWidth()).reshape(batchShape(n));
+                NDArray y = NdBatches.labels(evaluationBatches, scope).toType(DataType.INT64, false);
+                NDList predictions = block.forward(store, new NDList(x), false);
+                lossSum += (double) loss.evaluate(new NDList(y), predictions).getFloat() * n;
+                correct += predictions.singletonOrThrow().argMax(1).eq(y).countNonzero().getLong();
+            }
+        }
+        return Metrics.of(lossSum / validation.size(), correct / (double) validation.size());
+    }
+
+    private Shape batchShape(int n) {
+        long[] dims = inputShape.getShape().clone();
+        dims[0] = n;
+        return new Shape(dims);
+    }
+
+    private void check(Dataset dataset) {
+        if (dataset.featureWidth() != data.featureWidth() || dataset.numClasses() > data.numClasses()) {
+            throw new IllegalArgumentException("source=" + dataset.name() + " featureWidth=" + dataset.featureWidth()
+                + " numClasses=" + dataset.numClasses() + " expected featureWidth=" + data.featureWidth()
+                + " numClasses<=" + data.numClasses() + " (the model's)");
+        }
+    }
+
+    @Override
+    public byte[] toBytes() {
+        return DjlTrainable.write(this);
+    }
+
+    void writeTo(DataOutputStream out) throws IOException {
+        ByteArrayOutputStream parameters = new ByteArrayOutputStream();
+        try (DataOutputStream parameterOut = new DataOutputStream(parameters)) {
+            block.saveParameters(parameterOut);
+        }
+        out.writeInt(parameters.size());
+        parameters.writeTo(out);
+        optimizer.write(out);
+    }
+
+    void readFrom(DataInputStream in) throws IOException {
+        byte[] parameters = new byte[in.readInt()];
+        in.readFully(parameters);
+        try (DataInputStream parameterIn = new DataInputStream(new ByteArrayInputStream(parameters))) {
+            block.loadParameters(manager, parameterIn);
+        } catch (MalformedModelException e) {
+            throw new IllegalArgumentException("model=" + modelName + " parameters do not match the model: " + e.getMessage(), e);
+        }
+        weights = weights();
+        optimizer.read(in, manager);
+    }
+
+    @Override
+    public void close() {
+        manager.close();
+    }
+}
