@@ -42,6 +42,24 @@ public final class PyTorchEngine {
         }
     }
 
+    /**
+     * Splits the machine's cores between {@code workers} training threads so they do not
+     * oversubscribe it: each op gets {@code max(1, cores / workers)} intra-op threads. PyTorch
+     * keeps this setting per process and applies it to threads as they first run an op, so call
+     * it before the workers start (calling it from each worker thread is harmless).
+     *
+     * @return the intra-op threads per worker
+     */
+    public static int configureForWorkers(int workers) {
+        if (workers < 1) {
+            throw new IllegalArgumentException("workers=" + workers + " expected>=1");
+        }
+        get();
+        int threads = Math.max(1, Runtime.getRuntime().availableProcessors() / workers);
+        ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
+        return threads;
+    }
+
     /** The Maven coordinates of the libtorch artifact for this operating system and processor. */
     public static String nativeArtifact() {
         return "ai.djl.pytorch:pytorch-native-cpu:" + NATIVE_VERSION + ":" + classifier();
