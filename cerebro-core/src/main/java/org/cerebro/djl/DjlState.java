@@ -107,9 +107,10 @@ final class DjlState implements TrainableState {
         double lossSum = 0;
         for (int b = 0; b < batches; b++) {
             try (NDManager scope = manager.newSubManager()) {
-                int n = trainBatches.assemble(partition, b, LastBatch.PARTIAL);
-                NDArray x = NdBatches.features(trainBatches, scope, data.featureWidth()).reshape(batchShape(n));
-                NDArray y = NdBatches.labels(trainBatches, scope).toType(DataType.INT64, false);
+                NDList batch = batch(trainBatches, partition, b, scope);
+                int n = trainBatches.count();
+                NDArray x = batch.get(0);
+                NDArray y = batch.get(1);
                 float batchLoss = mode == GradientMode.THREAD_LOCAL ? threadLocalStep(x, y) : lockedStep(x, y);
                 if (!Float.isFinite(batchLoss)) {
                     return batchLoss; // diverged: the update was not applied, the state is the last good one
@@ -177,15 +178,24 @@ final class DjlState implements TrainableState {
         long correct = 0;
         for (int b = 0; b < batches; b++) {
             try (NDManager scope = manager.newSubManager()) {
-                int n = evaluationBatches.assemble(validation, b, LastBatch.PARTIAL);
-                NDArray x = NdBatches.features(evaluationBatches, scope, data.featureWidth()).reshape(batchShape(n));
-                NDArray y = NdBatches.labels(evaluationBatches, scope).toType(DataType.INT64, false);
+                NDList batch = batch(evaluationBatches, validation, b, scope);
+                int n = evaluationBatches.count();
+                NDArray x = batch.get(0);
+                NDArray y = batch.get(1);
                 NDList predictions = block.forward(store, new NDList(x), false);
                 lossSum += (double) loss.evaluate(new NDList(y), predictions).getFloat() * n;
                 correct += predictions.singletonOrThrow().argMax(1).eq(y).countNonzero().getLong();
             }
         }
         return Metrics.of(lossSum / validation.size(), correct / (double) validation.size());
+    }
+
+    /** Batch {@code b} of {@code dataset} as (features in the model's input shape, int64 labels) in {@code scope}. */
+    private NDList batch(BatchAssembler assembler, Dataset dataset, int b, NDManager scope) {
+        int n = assembler.assemble(dataset, b, LastBatch.PARTIAL);
+        NDArray x = NdBatches.features(assembler, scope, data.featureWidth()).reshape(batchShape(n));
+        NDArray y = NdBatches.labels(assembler, scope).toType(DataType.INT64, false);
+        return new NDList(x, y);
     }
 
     private Shape batchShape(int n) {

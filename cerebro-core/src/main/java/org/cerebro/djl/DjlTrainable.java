@@ -15,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.util.Objects;
 import org.cerebro.space.Config;
 import org.cerebro.train.DataSpec;
+import org.cerebro.train.StateHeader;
 import org.cerebro.train.Trainable;
 import org.cerebro.train.TrainableState;
 
@@ -118,15 +119,7 @@ public final class DjlTrainable implements Trainable {
 
     private void read(DjlState state, byte[] bytes) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-            int magic = in.readInt();
-            if (magic != MAGIC) {
-                throw new IllegalArgumentException("not a " + name() + " state: offset=0 expected magic="
-                    + String.format("0x%08X", MAGIC) + " got=" + String.format("0x%08X", magic));
-            }
-            int version = in.readInt();
-            if (version != VERSION) {
-                throw new IllegalArgumentException(name() + " state offset=4 expected version=" + VERSION + " got=" + version);
-            }
+            StateHeader.check(in, MAGIC, VERSION, name());
             String model = in.readUTF();
             String optimizer = in.readUTF();
             if (!model.equals(factory.name()) || !optimizer.equals(state.settings().optimizer())) {
@@ -142,8 +135,7 @@ public final class DjlTrainable implements Trainable {
     static byte[] write(DjlState state) {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         try (DataOutputStream out = new DataOutputStream(bytes)) {
-            out.writeInt(MAGIC);
-            out.writeInt(VERSION);
+            StateHeader.write(out, MAGIC, VERSION);
             out.writeUTF(state.modelName());
             out.writeUTF(state.settings().optimizer());
             state.writeTo(out);

@@ -54,15 +54,7 @@ public final class MlpTrainable implements Trainable {
     @Override
     public TrainableState restore(Config config, DataSpec data, byte[] bytes) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {
-            int magic = in.readInt();
-            if (magic != MAGIC) {
-                throw new IllegalArgumentException("not a " + name() + " state: offset=0 expected magic="
-                    + String.format("0x%08X", MAGIC) + " got=" + String.format("0x%08X", magic));
-            }
-            int version = in.readInt();
-            if (version != VERSION) {
-                throw new IllegalArgumentException(name() + " state offset=4 expected version=" + VERSION + " got=" + version);
-            }
+            StateHeader.check(in, MAGIC, VERSION, name());
             int inputs = in.readInt();
             int hidden = in.readInt();
             int classes = in.readInt();
@@ -319,8 +311,7 @@ public final class MlpTrainable implements Trainable {
             int floats = 2 * (w1.length + b1.length + w2.length + b2.length);
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(28 + 4 * floats);
             try (DataOutputStream out = new DataOutputStream(bytes)) {
-                out.writeInt(MAGIC);
-                out.writeInt(VERSION);
+                StateHeader.write(out, MAGIC, VERSION);
                 out.writeInt(inputs);
                 out.writeInt(hidden);
                 out.writeInt(classes);
