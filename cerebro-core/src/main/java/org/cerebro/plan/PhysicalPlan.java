@@ -1,0 +1,110 @@
+package org.cerebro.plan;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The plan chosen for a stage: its operator, the candidates considered with their estimates, why
+ * this one won, the inputs used, and (after a run) the measured makespan.
+ *
+ * @param planner    the planner that chose it
+ * @param input      what it was planned from
+ * @param chosen     the chosen operator
+ * @param candidates every operator considered, with estimates
+ * @param reason     why the chosen one won
+ * @param executable the operator the executor actually runs (it may fall back), with why if different
+ */
+public record PhysicalPlan(String planner, PlanningInput input, Operator chosen, List<Candidate> candidates, String reason,
+                           String executable) {
+    /** Copies the candidates. */
+    public PhysicalPlan {
+        candidates = List.copyOf(candidates);
+    }
+
+    /** The chosen candidate. */
+    public Candidate chosenCandidate() {
+        return candidates.stream().filter(c -> c.operator() == chosen).findFirst().orElseThrow();
+    }
+
+    /** This plan run by {@code operator} instead, for {@code why} (e.g. the executor cannot run the chosen one). */
+    public PhysicalPlan executedAs(Operator operator, String why) {
+        return new PhysicalPlan(planner, input, chosen, candidates, reason, operator + " (" + why + ")");
+    }
+
+    /** The EXPLAIN text, without measurements. */
+    public String explain() {
+        return explain(Double.NaN);
+    }
+
+    /**
+     * The EXPLAIN text: the stage, the candidates with their estimates and verdicts, the inputs,
+     * and the measured makespan next to the estimate when {@code measuredSeconds} is a number.
+     */
+    public String explain(double measuredSeconds) {
+        PlanningInput in = input;
+        StringBuilder out = new StringBuilder();
+        int maxEpochs = in.epochsPerTrial().stream().mapToInt(Integer::intValue).max().orElse(0);
+        out.append(String.format(Locale.ROOT, "EXPLAIN (%s planner) stage: %d trials x up to %d epochs on %d %s worker(s),"
+            + " %,d records (%s)%n", planner, in.trials(), maxEpochs, in.workers(), in.device(), in.records(),
+            bytes(in.dataBytes())));
+        out.append(String.format(Locale.ROOT, "  %-14s %14s %14s %14s  %s%n", "operator", "est. makespan", "memory/worker",
+            "bytes moved", "verdict"));
+        double best = chosenCandidate().makespanSeconds();
+        for (Candidate c : candidates) {
+            String verdict;
+            if (c.operator() == chosen) {
+                verdict = "CHOSEN: " + reason;
+            } else if (!c.feasible()) {
+                verdict = "rejected: infeasible, " + c.note();
+            } else {
+                verdict = String.format(Locale.ROOT, "rejected: %.2fx slower", c.makespanSeconds() / best);
+            }
+            out.append(String.format(Locale.ROOT, "  %-14s %14s %14s %14s  %s%n", c.operator(), seconds(c.makespanSeconds()),
+                bytes(c.memoryPerWorker()), bytes(c.bytesMoved()), verdict));
+        }
+        if (!executable.equals(chosen.name())) {
+            out.append("  executed as: ").append(executable).append(System.lineSeparator());
+        }
+        ModelProfile p = in.profile();
+        out.append(String.format(Locale.ROOT, "  inputs: profile [%s] %.3g s/sample, state %s, %s at %s%n", p.key(),
+            p.secondsPerSample(), bytes(p.stateBytes()), p.source(), p.measuredAt()));
+        out.append(String.format(Locale.ROOT, "          memory/worker %s; bandwidth %s/s (%s); batch %d%n",
+            bytes(in.memoryPerWorker()), bytes((long) in.bandwidthBytesPerSecond()), in.bandwidthSource(), in.batchSize()));
+        if (!Double.isNaN(measuredSeconds)) {
+            out.append(String.format(Locale.ROOT, "  measured: makespan %s vs estimate %s (%.2fx)%n", seconds(measuredSeconds),
+                seconds(best), measuredSeconds / best));
+        }
+        return out.toString();
+    }
+
+    /** Human-readable bytes. */
+    public static String bytes(long bytes) {
+        String[] units = {"B", "KB", "MB", "GB", "TB", "PB"};
+        double value = bytes;
+        int unit = 0;
+        while (Math.abs(value) >= 1000 && unit < units.length - 1) {
+            value /= 1000;
+            unit++;
+        }
+        return unit == 0 ? bytes + " B" : String.format(Locale.ROOT, "%.1f %s", value, units[unit]);
+    }
+
+    private static String seconds(double s) {
+        if (!Double.isFinite(s)) {
+            return "-";
+        }
+        return s < 100 ? String.format(Locale.ROOT, "%.2f s", s) : String.format(Locale.ROOT, "%,.0f s", s);
+    }
+
+    /** All candidates that fit in memory. */
+    public List<Candidate> feasible() {
+        List<Candidate> out = new ArrayList<>();
+        for (Candidate c : candidates) {
+            if (c.feasible()) {
+                out.add(c);
+            }
+        }
+        return out;
+    }
+}

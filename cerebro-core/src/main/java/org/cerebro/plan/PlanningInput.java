@@ -1,0 +1,37 @@
+package org.cerebro.plan;
+
+import java.util.List;
+
+/**
+ * Everything a planner needs to lower one logical stage.
+ *
+ * @param epochsPerTrial         for each trial of the stage, the epochs it may train (its demand)
+ * @param records                training records
+ * @param dataBytes              bytes of the training data in memory
+ * @param batchSize              mini-batch size (for data parallelism's per-batch all-reduce)
+ * @param workers                number of workers
+ * @param device                 the workers' device kind, e.g. "cpu"
+ * @param memoryPerWorker        bytes of memory each worker can use for data and model states
+ * @param bandwidthBytesPerSecond bytes per second a state or data moves between workers
+ * @param bandwidthSource        how the bandwidth was obtained, for EXPLAIN
+ * @param profile                the measured model profile
+ */
+public record PlanningInput(List<Integer> epochsPerTrial, long records, long dataBytes, int batchSize, int workers,
+                            String device, long memoryPerWorker, double bandwidthBytesPerSecond, String bandwidthSource,
+                            ModelProfile profile) {
+    /** Validates the numbers. */
+    public PlanningInput {
+        epochsPerTrial = List.copyOf(epochsPerTrial);
+        if (epochsPerTrial.isEmpty() || records < 1 || dataBytes < 1 || batchSize < 1 || workers < 1
+            || memoryPerWorker < 1 || !(bandwidthBytesPerSecond > 0)) {
+            throw new IllegalArgumentException("planning input out of range: trials=" + epochsPerTrial.size() + " records="
+                + records + " dataBytes=" + dataBytes + " batchSize=" + batchSize + " workers=" + workers
+                + " memoryPerWorker=" + memoryPerWorker + " bandwidth=" + bandwidthBytesPerSecond);
+        }
+    }
+
+    /** Number of trials in the stage. */
+    public int trials() {
+        return epochsPerTrial.size();
+    }
+}

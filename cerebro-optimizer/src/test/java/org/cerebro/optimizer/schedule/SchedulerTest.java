@@ -1,0 +1,148 @@
+package org.cerebro.optimizer.schedule;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.quicktheories.QuickTheory.qt;
+import static org.quicktheories.generators.SourceDSL.integers;
+import static org.quicktheories.generators.SourceDSL.longs;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.cerebro.exec.VisitOrder;
+import org.junit.jupiter.api.Test;
+
+/** Schedules satisfy MOP's invariants; MOP beats task parallelism where the paper says it does. */
+class SchedulerTest {
+    private static final double EPS = 1e-9;
+
+    /** Fails unless the recorded schedule is a valid MOP schedule of the workload. */
+    static void assertValid(ScheduleResult result, Workload workload, Placement placement, MopScheduler.VisitPolicy policy,
+                            long seed) {
+        Map<String, Integer> runs = new HashMap<>();
+        Map<Integer, List<ScheduleResult.Timed>> byTrial = new HashMap<>();
+        Map<Integer, List<ScheduleResult.Timed>> byWorker = new HashMap<>();
+        for (ScheduleResult.Timed timed : result.units()) {
+            Unit u = timed.unit();
+            runs.merge(u.trial() + "/" + u.epoch() + "/" + u.partition(), 1, Integer::sum);
+            byTrial.computeIfAbsent(u.trial(), k -> new ArrayList<>()).add(timed);
+            byWorker.computeIfAbsent(u.worker(), k -> new ArrayList<>()).add(timed);
+            assertTrue(placement.holds(u.worker(), u.partition()), u + " ran on a worker without its partition");
+        }
+        int partitions = placement.partitions();
+        for (int t = 0; t < workload.size(); t++) {
+            for (int e = 0; e < workload.trials().get(t).epochs(); e++) {
+                for (int i = 0; i < partitions; i++) {
+                    assertEquals(1, runs.getOrDefault(t + "/" + e + "/" + i, 0), "unit trial=" + t + " epoch=" + e
+                        + " partition=" + i + " must run exactly once");
+                }
+            }
+        }
+        for (List<ScheduleResult.Timed> units : byWorker.values()) {
+            units.sort(Comparator.comparingDouble(ScheduleResult.Timed::start));
+            for (int k = 1; k < units.size(); k++) {
+                assertTrue(units.get(k).start() >= units.get(k - 1).end() - EPS, "a worker ran two units at once");
+            }
+        }
+        for (var entry : byTrial.entrySet()) {
+            List<ScheduleResult.Timed> units = entry.getValue();
+            units.sort(Comparator.comparingDouble(ScheduleResult.Timed::start));
+            for (int k = 1; k < units.size(); k++) {
+                assertTrue(units.get(k).start() >= units.get(k - 1).end() - EPS, "a trial was on two workers at once");
+                assertTrue(units.get(k).unit().epoch() >= units.get(k - 1).unit().epoch(), "epochs finish in order");
+            }
+            if (policy == MopScheduler.VisitPolicy.FIXED) {
+                for (int e = 0; e < workload.trials().get(entry.getKey()).epochs(); e++) {
+                    int epoch = e;
+                    List<Integer> visited = units.stream().filter(u -> u.unit().epoch() == epoch)
+                        .map(u -> u.unit().partition()).toList();
+                    assertEquals(VisitOrder.of(seed, entry.getKey(), e + 1, partitions), visited, "fixed visit order");
+                }
+            }
+        }
+        assertTrue(result.makespan() >= result.lowerBound() - EPS, "makespan below the lower bound");
+    }
+
+    @Test
+    void everySimulatedScheduleKeepsTheInvariants() {
+        qt().withFixedSeed(5L).withExamples(150)
+            .forAll(integers().between(1, 40), integers().between(1, 12), integers().between(1, 3), longs().all())
+            .checkAssert((trials, workers, epochs, seed) -> {
+                boolean heterogeneous = (seed & 1) == 1;
+                Workload workload = heterogeneous ? Workload.heterogeneous(trials, epochs, 1.0, 0.01, seed)
+                    : Workload.homogeneous(trials, 10.0, epochs, 0.1);
+                Cluster cluster = heterogeneous ? Cluster.heterogeneous(workers, seed) : Cluster.homogeneous(workers);
+                int replicas = 1 + (int) Math.floorMod(seed, Math.min(3, workers));
+                Placement placement = Placement.replicated(workers, workers, replicas);
+                for (MopScheduler.VisitPolicy policy : MopScheduler.VisitPolicy.values()) {
+                    MopScheduler scheduler = MopScheduler.of(workload, placement, policy, seed);
+                    ScheduleResult result = new Simulator(workload, cluster, placement).run(scheduler);
+                    assertValid(result, workload, placement, policy, seed);
+                    assertEquals(result.units().size(), scheduler.log().size());
+                }
+            });
+    }
+
+    @Test
+    void thePapersToyExampleMopTakesSevenWhereTaskParallelismTakesNine() {
+        // 3 workers; one epoch of five trials costing 6, 6, 3, 3 and 3 time units.
+        Workload workload = new Workload(List.of(new Workload.Trial(6, 1, 0), new Workload.Trial(6, 1, 0),
+            new Workload.Trial(3, 1, 0), new Workload.Trial(3, 1, 0), new Workload.Trial(3, 1, 0)));
+        Cluster cluster = Cluster.homogeneous(3);
+        ScheduleResult taskParallel = LptScheduler.schedule(workload, cluster);
+        assertEquals(9.0, taskParallel.makespan(), EPS, "whole trials cannot do better than {6,3} {6,3} {3}");
+        assertEquals(7.0, cluster.lowerBound(workload), EPS);
+        double best = Double.MAX_VALUE;
+        for (long seed = 0; seed < 100; seed++) {
+            Placement placement = Placement.onePerWorker(3);
+            ScheduleResult mop = new Simulator(workload, cluster, placement)
+                .run(MopScheduler.of(workload, placement, MopScheduler.VisitPolicy.FREE, seed));
+            assertTrue(mop.makespan() <= taskParallel.makespan() + EPS, "seed " + seed + ": MOP " + mop.makespan());
+            best = Math.min(best, mop.makespan());
+        }
+        assertEquals(7.0, best, EPS, "MOP reaches the lower bound of 7");
+    }
+
+    @Test
+    void aDeadWorkersUnitsRunAgainOnAReplica() {
+        Workload workload = Workload.homogeneous(12, 8.0, 2, 0.05);
+        Cluster cluster = Cluster.homogeneous(4);
+        Placement placement = Placement.replicated(4, 4, 2);
+        Simulator simulator = new Simulator(workload, cluster, placement).withDeaths(Map.of(1, 5.3));
+        for (MopScheduler.VisitPolicy policy : MopScheduler.VisitPolicy.values()) {
+            ScheduleResult result = simulator.run(MopScheduler.of(workload, placement, policy, 3));
+            assertValid(result, workload, placement, policy, 3);
+            assertTrue(result.units().stream().noneMatch(u -> u.unit().worker() == 1 && u.end() > 5.3),
+                "nothing completes on the dead worker after its death");
+        }
+        Placement unreplicated = Placement.onePerWorker(4);
+        IllegalStateException stuck = assertThrows(IllegalStateException.class,
+            () -> new Simulator(workload, cluster, unreplicated).withDeaths(Map.of(1, 5.3))
+                .run(MopScheduler.of(workload, unreplicated, MopScheduler.VisitPolicy.FREE, 3)));
+        assertTrue(stuck.getMessage().contains("stuck"), stuck.getMessage());
+    }
+
+    @Test
+    void theSameSeedGivesTheSameDecisions() {
+        Workload workload = Workload.heterogeneous(30, 3, 1.0, 0.02, 9);
+        Cluster cluster = Cluster.heterogeneous(6, 9);
+        Placement placement = Placement.onePerWorker(6);
+        MopScheduler a = MopScheduler.of(workload, placement, MopScheduler.VisitPolicy.FREE, 1);
+        MopScheduler b = MopScheduler.of(workload, placement, MopScheduler.VisitPolicy.FREE, 1);
+        new Simulator(workload, cluster, placement).run(a);
+        new Simulator(workload, cluster, placement).run(b);
+        assertEquals(a.log(), b.log());
+    }
+
+    @Test
+    void lptPutsTheLongestTrialsFirstOnTheEarliestFinishingWorker() {
+        Workload workload = new Workload(List.of(new Workload.Trial(2, 1, 0), new Workload.Trial(5, 1, 0),
+            new Workload.Trial(4, 1, 0)));
+        ScheduleResult result = LptScheduler.schedule(workload, Cluster.of(1.0, 2.0));
+        // 5 goes to the fast worker (2.5), 4 to the fast one too (4.5 < 4 on slow? no: slow finishes at 4.0), 2 then
+        assertEquals(4.0, result.makespan(), EPS);
+    }
+}
