@@ -24,11 +24,12 @@ public final class LogicalSearch {
     private final Executor executor;
     private final int partitions;
     private final List<SearchListener> listeners;
+    private final java.nio.file.Path profileCache;
     private boolean ran;
 
     LogicalSearch(SearchSpace space, Trainable trainable, Dataset train, Dataset validation, DataSpec data,
                   Strategy strategy, Objective objective, long seed, Executor executor, int partitions,
-                  List<SearchListener> listeners) {
+                  List<SearchListener> listeners, java.nio.file.Path profileCache) {
         this.space = space;
         this.trainable = trainable;
         this.train = train;
@@ -40,6 +41,12 @@ public final class LogicalSearch {
         this.executor = executor;
         this.partitions = partitions;
         this.listeners = List.copyOf(listeners);
+        this.profileCache = profileCache;
+    }
+
+    /** The profile cache file, or null. */
+    public java.nio.file.Path profileCache() {
+        return profileCache;
     }
 
     /** The search space. */

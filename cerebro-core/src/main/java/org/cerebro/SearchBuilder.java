@@ -34,6 +34,7 @@ public final class SearchBuilder {
     private long seed;
     private Executor executor;
     private int partitions;
+    private java.nio.file.Path profileCache;
 
     SearchBuilder(SearchSpace space) {
         this.space = Objects.requireNonNull(space, "space");
@@ -92,6 +93,16 @@ public final class SearchBuilder {
         return this;
     }
 
+    /**
+     * A file in which model profiles (measured seconds per sample and state size) are cached
+     * across runs and JVMs; without it every run profiles afresh.
+     */
+    public SearchBuilder profileCache(java.nio.file.Path file) {
+        once("profileCache");
+        this.profileCache = Objects.requireNonNull(file, "profileCache");
+        return this;
+    }
+
     /** Adds a progress listener. */
     public SearchBuilder listener(SearchListener listener) {
         listeners.add(Objects.requireNonNull(listener, "listener"));
@@ -132,7 +143,7 @@ public final class SearchBuilder {
         }
         strategy.begin(space, seed); // validates the strategy against the space (grid points, budget)
         return new LogicalSearch(space, trainable, train, validation, new DataSpec(train.featureWidth(), numClasses),
-            strategy, objective, seed, chosen, parts, listeners);
+            strategy, objective, seed, chosen, parts, listeners, profileCache);
     }
 
     /** {@code build().run()}. */

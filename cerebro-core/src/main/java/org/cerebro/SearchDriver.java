@@ -5,11 +5,17 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.cerebro.data.Dataset;
 import org.cerebro.data.Partitions;
 import org.cerebro.exec.EpochOutcome;
 import org.cerebro.exec.EpochTask;
 import org.cerebro.exec.ExecutionContext;
 import org.cerebro.exec.Executor;
+import org.cerebro.plan.MachineFacts;
+import org.cerebro.plan.PhysicalPlan;
+import org.cerebro.plan.Planner;
+import org.cerebro.plan.Planners;
+import org.cerebro.plan.PlanningRequest;
 import org.cerebro.space.Config;
 import org.cerebro.space.Seeds;
 import org.cerebro.strategy.Decision;
@@ -27,6 +33,11 @@ final class SearchDriver {
     /** The stream of the partitioning shuffle, apart from configs and trial seeds. */
     private static final long PARTITION_STREAM = 0x9A27L;
     private static final long TRIAL_SEED_STREAM = 0x7121L;
+    /** Records the planner may profile the model on. */
+    private static final int PROFILE_SAMPLE = 512;
+    private static final int DEFAULT_BATCH = 64;
+    /** Trials listed in a plan's demand; a huge grid is summarised by its first ones. */
+    private static final int MAX_PLANNED_TRIALS = 100_000;
 
     private final LogicalSearch search;
     private final Map<Integer, Trial> trials = new LinkedHashMap<>();
@@ -56,6 +67,7 @@ final class SearchDriver {
         int target = search.strategy().targetConcurrency(executor.workers());
         try (executor;
              Partitions parts = search.train().partition(search.partitions(), Seeds.mix(search.seed(), PARTITION_STREAM))) {
+            PhysicalPlan plan = plan(parts, executor);
             executor.open(new ExecutionContext(search.trainable(), search.data(), parts.all(), search.validation(),
                 search.seed()));
             int active = 0;
@@ -114,12 +126,37 @@ final class SearchDriver {
                 }
             }
             SearchResult result = new SearchResult(search.summary(), search.objective(), results(), strategy.rungs(),
-                executor.name(), search.partitions(), executor.unitsRun(), Duration.ofNanos(System.nanoTime() - startNanos));
+                executor.name(), search.partitions(), executor.unitsRun(), Duration.ofNanos(System.nanoTime() - startNanos),
+                plan);
             search.listeners().forEach(l -> l.searchFinished(result));
             return result;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("search interrupted", e);
+        }
+    }
+
+    /** Lowers the search's demand to a physical plan with the planner on the class path. */
+    private PhysicalPlan plan(Partitions parts, Executor executor) {
+        int workers = executor.workers();
+        PlanningRequest request;
+        try (Dataset sample = parts.get(0).head(PROFILE_SAMPLE)) {
+            Config sampleConfig = search.space().sample(search.seed(), 0);
+            int batchSize = sampleConfig.values().get("batch_size") instanceof Integer b ? b : DEFAULT_BATCH;
+            request = new PlanningRequest(search.trainable(), sampleConfig, search.data(), sample,
+                search.strategy().plannedEpochs(search.space(), workers, MAX_PLANNED_TRIALS), search.train().size(),
+                search.validation().size(), search.train().sizeInBytes(), batchSize, workers, executor.deviceKind(),
+                MachineFacts.physicalMemory() / workers, MachineFacts.memoryBandwidth(), "measured memory copy",
+                search.profileCache());
+            Planner planner = Planners.find();
+            try {
+                return planner.plan(request);
+            } catch (RuntimeException e) {
+                // planning informs; it must never stop a search the user asked for
+                PhysicalPlan fallback = Planners.fallback().plan(request);
+                return new PhysicalPlan(fallback.planner(), fallback.input(), fallback.chosen(), fallback.candidates(),
+                    "planner " + planner.name() + " failed (" + e + "): running MOP unestimated", fallback.executable());
+            }
         }
     }
 

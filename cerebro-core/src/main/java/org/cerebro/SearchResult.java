@@ -11,6 +11,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
+import org.cerebro.plan.PhysicalPlan;
 import org.cerebro.strategy.RungReport;
 
 /**
@@ -35,9 +36,10 @@ public final class SearchResult {
     private final int partitions;
     private final long unitsRun;
     private final Duration elapsed;
+    private final PhysicalPlan plan;
 
     SearchResult(String search, Objective objective, List<TrialResult> trials, List<RungReport> rungs, String executor,
-                 int partitions, long unitsRun, Duration elapsed) {
+                 int partitions, long unitsRun, Duration elapsed, PhysicalPlan plan) {
         this.search = search;
         this.objective = objective;
         this.trials = List.copyOf(trials);
@@ -46,6 +48,20 @@ public final class SearchResult {
         this.partitions = partitions;
         this.unitsRun = unitsRun;
         this.elapsed = elapsed;
+        this.plan = plan;
+    }
+
+    /** The physical plan the search ran with. */
+    public PhysicalPlan plan() {
+        return plan;
+    }
+
+    /**
+     * EXPLAIN for this search: the candidate plans with their estimates, the one chosen and why,
+     * the inputs used, and the measured makespan next to the estimate.
+     */
+    public String explain() {
+        return plan.explain(elapsed.toNanos() / 1e9);
     }
 
     /** A one-line description of the search that produced this result. */
@@ -170,7 +186,10 @@ public final class SearchResult {
             .append(",\"partitions\":").append(partitions)
             .append(",\"unitsRun\":").append(unitsRun)
             .append(",\"epochsCompleted\":").append(epochsCompleted())
-            .append(",\"elapsedSeconds\":").append(Json.number(elapsed.toNanos() / 1e9));
+            .append(",\"elapsedSeconds\":").append(Json.number(elapsed.toNanos() / 1e9))
+            .append(",\"plan\":").append(Json.string(plan.chosen().name()))
+            .append(",\"planner\":").append(Json.string(plan.planner()))
+            .append(",\"estimatedSeconds\":").append(Json.number(plan.chosenCandidate().makespanSeconds()));
         out.append(",\"best\":").append(best().map(t -> String.valueOf(t.trialId())).orElse("null"));
         out.append(",\"trials\":[");
         for (int i = 0; i < trials.size(); i++) {

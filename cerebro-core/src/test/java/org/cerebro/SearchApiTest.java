@@ -230,5 +230,8 @@ class SearchApiTest {
             assertTrue(json.contains(key), "json lacks " + key + ": " + json);
         }
         assertTrue(Cerebro.version().matches("\\d+\\.\\d+\\.\\d+.*"), Cerebro.version());
+        // cerebro-core alone has no cost-based planner: the search still runs, and EXPLAIN says so
+        assertEquals("no", result.plan().planner());
+        assertTrue(result.explain().contains("add org.cerebro:cerebro-optimizer"), result.explain());
     }
 }

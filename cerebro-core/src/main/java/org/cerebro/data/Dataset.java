@@ -147,6 +147,17 @@ public final class Dataset implements AutoCloseable {
         return Split.of(this, validationFraction, seed, storage);
     }
 
+    /** A copy of the first {@code n} records (all of them when there are fewer), in direct memory. */
+    public Dataset head(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("head n=" + n + " expected>=1");
+        }
+        int count = Math.min(n, size);
+        int[] rows = new int[count];
+        java.util.Arrays.setAll(rows, i -> i);
+        return select(name + "/head-" + count, rows, 0, count, Storage.direct());
+    }
+
     /** A new table with the given records of this one, in that order. */
     Dataset select(String newName, int[] rows, int from, int to, Storage storage) {
         DatasetBuilder builder = new DatasetBuilder(newName, layout.featureWidth(), numClasses, to - from,

@@ -11,6 +11,11 @@ public interface Executor extends AutoCloseable {
     /** A short name for results and EXPLAIN, e.g. "sequential". */
     String name();
 
+    /** The kind of device the workers train on, e.g. "cpu" or "gpu"; for profiles and plans. */
+    default String deviceKind() {
+        return "cpu";
+    }
+
     /** Number of workers, which is also the default number of partitions. */
     int workers();
 

@@ -8,6 +8,6 @@ public interface Planner {
     /** A short name, e.g. "cost-based". */
     String name();
 
-    /** The plan for {@code input}, with every candidate considered. */
-    PhysicalPlan plan(PlanningInput input);
+    /** The plan for {@code request}: profile the model as needed, estimate every candidate, choose. */
+    PhysicalPlan plan(PlanningRequest request);
 }

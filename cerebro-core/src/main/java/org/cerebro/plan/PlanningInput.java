@@ -7,6 +7,7 @@ import java.util.List;
  *
  * @param epochsPerTrial         for each trial of the stage, the epochs it may train (its demand)
  * @param records                training records
+ * @param validationRecords      records every epoch is evaluated on
  * @param dataBytes              bytes of the training data in memory
  * @param batchSize              mini-batch size (for data parallelism's per-batch all-reduce)
  * @param workers                number of workers
@@ -16,7 +17,7 @@ import java.util.List;
  * @param bandwidthSource        how the bandwidth was obtained, for EXPLAIN
  * @param profile                the measured model profile
  */
-public record PlanningInput(List<Integer> epochsPerTrial, long records, long dataBytes, int batchSize, int workers,
+public record PlanningInput(List<Integer> epochsPerTrial, long records, long validationRecords, long dataBytes, int batchSize, int workers,
                             String device, long memoryPerWorker, double bandwidthBytesPerSecond, String bandwidthSource,
                             ModelProfile profile) {
     /** Validates the numbers. */

@@ -136,6 +136,26 @@ public final class Asha implements Strategy {
         return Math.max(Math.max(1, workers), minActiveTrials);
     }
 
+    /**
+     * Successive halving's shape over the trial budget (or, with only a time budget, over
+     * {@code 3 * targetConcurrency} trials): {@code n / eta^k} trials reach rung {@code k}.
+     */
+    @Override
+    public List<Integer> plannedEpochs(SearchSpace space, int workers, int cap) {
+        int n = maxTrials > 0 ? maxTrials : 3 * targetConcurrency(workers);
+        int[] rungs = rungEpochs();
+        List<Integer> epochs = new ArrayList<>();
+        long reaching = n;
+        for (int k = 0; k < rungs.length && reaching > 0; k++) {
+            long next = k + 1 < rungs.length ? reaching / eta : 0;
+            for (long t = 0; t < reaching - next && epochs.size() < cap; t++) {
+                epochs.add(rungs[k]);
+            }
+            reaching = next;
+        }
+        return epochs;
+    }
+
     @Override
     public String describe() {
         return "asha(r=" + minEpochs + ", R=" + maxEpochs + ", eta=" + eta

@@ -37,6 +37,11 @@ public record GridSearch(int epochs) implements Strategy {
     }
 
     @Override
+    public java.util.List<Integer> plannedEpochs(SearchSpace space, int workers, int cap) {
+        return java.util.Collections.nCopies((int) Math.min(cap, space.gridSize()), epochs);
+    }
+
+    @Override
     public String describe() {
         return "grid(epochs=" + epochs + ")";
     }

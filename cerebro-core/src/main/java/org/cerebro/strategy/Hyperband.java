@@ -103,6 +103,21 @@ public record Hyperband(int maxEpochs, int eta) implements Strategy {
     }
 
     @Override
+    public List<Integer> plannedEpochs(SearchSpace space, int workers, int cap) {
+        List<Integer> epochs = new ArrayList<>();
+        for (Bracket bracket : brackets()) {
+            List<Rung> rungs = bracket.rungs();
+            for (int i = 0; i < rungs.size(); i++) {
+                int next = i + 1 < rungs.size() ? rungs.get(i + 1).trials() : 0;
+                for (int t = 0; t < rungs.get(i).trials() - next && epochs.size() < cap; t++) {
+                    epochs.add(rungs.get(i).epochs());
+                }
+            }
+        }
+        return epochs;
+    }
+
+    @Override
     public String describe() {
         return "hyperband(R=" + maxEpochs + ", eta=" + eta + ")";
     }

@@ -34,6 +34,11 @@ public record RandomSearch(int trials, int epochs) implements Strategy {
     }
 
     @Override
+    public java.util.List<Integer> plannedEpochs(SearchSpace space, int workers, int cap) {
+        return java.util.Collections.nCopies(Math.min(cap, trials), epochs);
+    }
+
+    @Override
     public String describe() {
         return "random(trials=" + trials + ", epochs=" + epochs + ")";
     }

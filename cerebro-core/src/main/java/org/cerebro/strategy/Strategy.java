@@ -32,6 +32,13 @@ public sealed interface Strategy permits GridSearch, RandomSearch, Hyperband, As
         return Math.max(1, workers);
     }
 
+    /**
+     * The epochs each trial of the search is expected to train, for planning: exact for grid,
+     * random and Hyperband, the successive-halving shape for ASHA. At most {@code cap} trials are
+     * listed (a huge grid is summarised by its first {@code cap}).
+     */
+    java.util.List<Integer> plannedEpochs(SearchSpace space, int workers, int cap);
+
     /** A one-line description, e.g. {@code asha(r=1, R=27, eta=3, maxTrials=100)}. */
     String describe();
 

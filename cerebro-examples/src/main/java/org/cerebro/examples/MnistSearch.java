@@ -19,7 +19,8 @@ import org.cerebro.train.MlpTrainable;
 /**
  * The main job: a model-selection search on MNIST. By default ASHA over learning rate, batch size
  * and hidden width of the pure-Java MLP, trained on 12,000 training images and scored on the
- * 10,000 test images. Prints the search, a progress line per epoch and the leaderboard.
+ * 10,000 test images. Prints the search, a progress line per epoch, the leaderboard and EXPLAIN
+ * (the plan the cost-based optimizer chose, its estimate and the measured makespan).
  *
  * <pre>
  * java @jvm.options -cp ... org.cerebro.examples.MnistSearch [--data DIR] [--strategy grid|random|hyperband|asha]
@@ -67,6 +68,8 @@ public final class MnistSearch {
             System.out.printf("%n%d trials, %d epochs, %d units in %.1f s%n", result.trials().size(),
                 result.epochsCompleted(), result.unitsRun(), result.elapsed().toMillis() / 1000.0);
             System.out.print(result.leaderboardTable(10));
+            System.out.println();
+            System.out.print(result.explain());
             if (options.get("summary-json") != null) {
                 result.writeJson(Path.of(options.get("summary-json")));
             }

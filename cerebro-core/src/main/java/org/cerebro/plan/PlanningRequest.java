@@ -1,0 +1,44 @@
+package org.cerebro.plan;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.cerebro.data.Dataset;
+import org.cerebro.space.Config;
+import org.cerebro.train.DataSpec;
+import org.cerebro.train.Trainable;
+
+/**
+ * What a search asks its planner to lower: the model to profile and the stage's demand, with the
+ * facts of the machine it runs on.
+ *
+ * @param trainable               what trains
+ * @param sampleConfig            a config to profile the model with
+ * @param data                    the data's shape
+ * @param sample                  a small slice of the training data to profile on
+ * @param epochsPerTrial          the stage's demand: epochs per trial
+ * @param records                 training records
+ * @param validationRecords       validation records (evaluated every epoch)
+ * @param dataBytes               bytes of the training data
+ * @param batchSize               mini-batch size
+ * @param workers                 number of workers
+ * @param device                  device kind, e.g. "cpu"
+ * @param memoryPerWorker         bytes each worker may use
+ * @param bandwidthBytesPerSecond how fast states move between workers
+ * @param bandwidthSource         how that bandwidth was obtained
+ * @param profileCache            a file to cache profiles in across runs, or null for none
+ */
+public record PlanningRequest(Trainable trainable, Config sampleConfig, DataSpec data, Dataset sample,
+                              List<Integer> epochsPerTrial, long records, long validationRecords, long dataBytes,
+                              int batchSize, int workers, String device, long memoryPerWorker,
+                              double bandwidthBytesPerSecond, String bandwidthSource, Path profileCache) {
+    /** Copies the demand. */
+    public PlanningRequest {
+        epochsPerTrial = List.copyOf(epochsPerTrial);
+    }
+
+    /** The planning input for an already known profile. */
+    public PlanningInput input(ModelProfile profile) {
+        return new PlanningInput(epochsPerTrial, records, validationRecords, dataBytes, batchSize, workers, device,
+            memoryPerWorker, bandwidthBytesPerSecond, bandwidthSource, profile);
+    }
+}

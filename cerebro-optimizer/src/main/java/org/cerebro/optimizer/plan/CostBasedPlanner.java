@@ -1,0 +1,102 @@
+package org.cerebro.optimizer.plan;
+
+import java.util.Comparator;
+import java.util.List;
+import java.util.Locale;
+import org.cerebro.plan.Candidate;
+import org.cerebro.plan.ModelProfile;
+import org.cerebro.plan.Operator;
+import org.cerebro.plan.PhysicalPlan;
+import org.cerebro.plan.Planner;
+import org.cerebro.plan.PlanningInput;
+import org.cerebro.plan.PlanningRequest;
+
+/**
+ * The cost-based planner: profiles the model (or reuses a cached profile), estimates every
+ * operator with the {@link CostModel}, and chooses the fastest plan that fits in memory. Within 1%
+ * it prefers, in order, MOP, hybrid, task parallelism and data parallelism: fewer copies of the
+ * data and fewer bytes on the wire. Registered with {@code ServiceLoader}, so a search finds it
+ * when cerebro-optimizer is on the class path. Thread-safe: stateless.
+ */
+public final class CostBasedPlanner implements Planner {
+    private static final List<Operator> PREFERENCE = List.of(Operator.MOP, Operator.HYBRID, Operator.TASK_PARALLEL,
+        Operator.DATA_PARALLEL);
+    private final Profiler profiler = new Profiler(0.2, 20);
+
+    @Override
+    public String name() {
+        return "cost-based";
+    }
+
+    @Override
+    public PhysicalPlan plan(PlanningRequest request) {
+        return choose(request.input(profile(request)));
+    }
+
+    private ModelProfile profile(PlanningRequest request) {
+        String key = Profiler.key(request.trainable(), request.sampleConfig(), request.device());
+        if (request.profileCache() == null) {
+            return profiler.profile(request.trainable(), request.sampleConfig(), request.data(), request.sample(),
+                request.device());
+        }
+        try (ProfileCache cache = ProfileCache.open(request.profileCache())) {
+            ModelProfile cached = cache.get(key);
+            if (cached != null) {
+                return cached;
+            }
+            ModelProfile measured = profiler.profile(request.trainable(), request.sampleConfig(), request.data(),
+                request.sample(), request.device());
+            cache.put(measured);
+            return measured;
+        }
+    }
+
+    /** Estimates every operator for {@code in} and chooses. */
+    public static PhysicalPlan choose(PlanningInput in) {
+        List<Candidate> candidates = CostModel.estimate(in);
+        List<Candidate> feasible = candidates.stream().filter(Candidate::feasible).toList();
+        if (feasible.isEmpty()) {
+            Candidate smallest = candidates.stream().min(Comparator.comparingLong(Candidate::memoryPerWorker)).orElseThrow();
+            return new PhysicalPlan("cost-based", in, smallest.operator(), candidates,
+                "no plan fits in memory; this one needs the least (" + smallest.note() + "): use more workers or less data",
+                smallest.operator().name());
+        }
+        double fastest = feasible.stream().mapToDouble(Candidate::makespanSeconds).min().orElseThrow();
+        Candidate chosen = feasible.stream()
+            .filter(c -> c.makespanSeconds() <= fastest * 1.01)
+            .min(Comparator.comparingInt(c -> PREFERENCE.indexOf(c.operator())))
+            .orElseThrow();
+        return new PhysicalPlan("cost-based", in, chosen.operator(), candidates, reason(in, chosen, feasible, candidates),
+            chosen.operator().name());
+    }
+
+    private static String reason(PlanningInput in, Candidate chosen, List<Candidate> feasible, List<Candidate> all) {
+        StringBuilder why = new StringBuilder("fastest feasible plan");
+        int p = in.workers();
+        int[] active = CostModel.activePerLevel(in.epochsPerTrial());
+        int narrowest = active[active.length - 1];
+        switch (chosen.operator()) {
+            case MOP -> why.append(String.format(Locale.ROOT, "; %d trials keep %d worker(s) busy while the data stays"
+                + " partitioned", in.trials(), p));
+            case HYBRID -> why.append(String.format(Locale.ROOT, "; the stage narrows to %d trial(s) for %d workers"
+                + " (< p/2 = %s): MOP while wide, then data parallel so no worker idles", narrowest, p, half(p)));
+            case DATA_PARALLEL -> why.append(String.format(Locale.ROOT, "; %d trial(s) for %d workers (< p/2 = %s):"
+                + " MOP would leave workers idle", in.trials(), p, half(p)));
+            case TASK_PARALLEL -> why.append("; whole trials balance better than hops here and the data fits on"
+                + " every worker");
+        }
+        feasible.stream().filter(c -> c != chosen)
+            .min(Comparator.comparingDouble(Candidate::makespanSeconds))
+            .ifPresent(next -> why.append(String.format(Locale.ROOT, "; next best %s is %.2fx slower", next.operator(),
+                next.makespanSeconds() / chosen.makespanSeconds())));
+        long infeasible = all.stream().filter(c -> !c.feasible()).count();
+        if (infeasible > 0) {
+            why.append("; ").append(infeasible).append(" infeasible (memory)");
+        }
+        return why.toString();
+    }
+
+    private static String half(int p) {
+        return p % 2 == 0 ? String.valueOf(p / 2) : p / 2 + ".5";
+    }
+}

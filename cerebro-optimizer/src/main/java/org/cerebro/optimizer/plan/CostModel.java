@@ -1,0 +1,113 @@
+package org.cerebro.optimizer.plan;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import org.cerebro.optimizer.schedule.Cluster;
+import org.cerebro.optimizer.schedule.LptScheduler;
+import org.cerebro.optimizer.schedule.Workload;
+import org.cerebro.plan.Candidate;
+import org.cerebro.plan.Operator;
+import org.cerebro.plan.PlanningInput;
+
+/**
+ * Estimates each operator's makespan, peak memory per worker and bytes moved for a stage, from a
+ * measured profile. With {@code W} = seconds of one epoch over all the data on one worker,
+ * {@code V} = seconds of one evaluation, {@code m} = state bytes, {@code h = m / bandwidth},
+ * {@code p} workers and {@code a_j} trials still training at epoch level {@code j}:
+ * <ul>
+ *   <li>MOP: per level, {@code max(a_j (W/p + h), W + p h) + ceil(a_j / p) V}; moves
+ *       {@code k m p |S| + m |S|} bytes; holds {@code D/p + 2m} (the trial in training and the
+ *       next one, prefetched);</li>
+ *   <li>task parallel: LPT over whole trials plus copying the data to every worker; moves
+ *       {@code p D + m |S|}; holds {@code D + 2m};</li>
+ *   <li>data parallel: trials one after another on all workers, each mini-batch followed by a ring
+ *       all-reduce of {@code 2 m (p-1)/p} bytes; moves {@code 2 k m (p-1) |S| ceil(|D|/(b p))};
+ *       holds {@code D/p + 2m};</li>
+ *   <li>hybrid: MOP on levels where {@code a_j >= p/2}, data parallel on the narrower tail; a
+ *       candidate only when the stage has both.</li>
+ * </ul>
+ * These are the VLDB 2020 paper's communication formulas (Table 2, with its errata).
+ */
+public final class CostModel {
+    private CostModel() {
+    }
+
+    /** The estimates of every operator for {@code in}. */
+    public static List<Candidate> estimate(PlanningInput in) {
+        int p = in.workers();
+        double w = in.records() * in.profile().secondsPerSample();
+        double v = in.validationRecords() * in.profile().evalSecondsPerSample();
+        long m = in.profile().stateBytes();
+        long d = in.dataBytes();
+        double bw = in.bandwidthBytesPerSecond();
+        double hop = p == 1 ? 0 : m / bw; // one worker: a trial never moves
+        long batchesPerWorker = (long) Math.ceil((double) in.records() / ((long) in.batchSize() * p));
+        double allReduce = p == 1 ? 0 : 2.0 * m * (p - 1) / p / bw;
+        int[] active = activePerLevel(in.epochsPerTrial());
+        long trialEpochs = in.epochsPerTrial().stream().mapToLong(Integer::longValue).sum();
+
+        double mop = 0;
+        double dataParallel = 0;
+        double hybrid = 0;
+        long hybridBytes = 0;
+        boolean anyWide = false;
+        boolean anyNarrow = false;
+        for (int a : active) {
+            double mopLevel = Math.max(a * (w / p + hop), w + p * hop) + Math.ceil((double) a / p) * v;
+            double dpLevel = a * (w / p + batchesPerWorker * allReduce + v / p);
+            mop += mopLevel;
+            dataParallel += dpLevel;
+            boolean wide = 2 * a >= p;
+            anyWide |= wide;
+            anyNarrow |= !wide;
+            hybrid += wide ? mopLevel : dpLevel;
+            hybridBytes += wide ? (long) a * m * p : (long) a * 2 * m * (p - 1) * batchesPerWorker;
+        }
+        long trials = in.trials();
+        long mopBytes = trialEpochs * m * p + m * trials;
+        long dpBytes = 2 * trialEpochs * m * (p - 1) * batchesPerWorker + m * trials;
+        long taskBytes = p * d + m * trials;
+        double replicate = p == 1 ? 0 : (double) (p - 1) * d / bw;
+        List<Workload.Trial> whole = new ArrayList<>();
+        for (int epochs : in.epochsPerTrial()) {
+            whole.add(new Workload.Trial(w + v, epochs, 0));
+        }
+        double task = LptScheduler.schedule(new Workload(whole), Cluster.homogeneous(p)).makespan() + replicate;
+
+        long sharded = d / p + 2 * m;
+        long full = d + 2 * m;
+        List<Candidate> candidates = new ArrayList<>();
+        candidates.add(candidate(Operator.MOP, mop, sharded, mopBytes, in, "model hops, data stays"));
+        candidates.add(candidate(Operator.TASK_PARALLEL, task, full, taskBytes, in, "LPT over whole trials"));
+        candidates.add(candidate(Operator.DATA_PARALLEL, dataParallel, sharded, dpBytes, in,
+            "all-reduce per mini-batch"));
+        if (anyWide && anyNarrow) { // otherwise the hybrid is plain MOP or plain data parallelism
+            candidates.add(candidate(Operator.HYBRID, hybrid, sharded, hybridBytes + m * trials, in,
+                "MOP while >= p/2 trials train, data parallel after"));
+        }
+        return candidates;
+    }
+
+    private static Candidate candidate(Operator operator, double makespan, long memory, long bytes, PlanningInput in,
+                                       String how) {
+        boolean fits = memory <= in.memoryPerWorker();
+        String note = fits ? how : "needs " + org.cerebro.plan.PhysicalPlan.bytes(memory) + " per worker, has "
+            + org.cerebro.plan.PhysicalPlan.bytes(in.memoryPerWorker());
+        return new Candidate(operator, makespan, memory, bytes, fits, note);
+    }
+
+    /** {@code a_j}: how many trials train at epoch level j = 1..max. */
+    static int[] activePerLevel(List<Integer> epochsPerTrial) {
+        List<Integer> sorted = new ArrayList<>(epochsPerTrial);
+        sorted.sort(Comparator.reverseOrder());
+        int levels = sorted.get(0);
+        int[] active = new int[levels];
+        for (int epochs : sorted) {
+            for (int j = 0; j < epochs; j++) {
+                active[j]++;
+            }
+        }
+        return active;
+    }
+}

@@ -1,0 +1,73 @@
+package org.cerebro.optimizer.plan;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.cerebro.Cerebro;
+import org.cerebro.Objective;
+import org.cerebro.SearchResult;
+import org.cerebro.data.Dataset;
+import org.cerebro.plan.Operator;
+import org.cerebro.space.HParam;
+import org.cerebro.space.SearchSpace;
+import org.cerebro.strategy.Strategy;
+import org.cerebro.train.MlpTrainable;
+import org.cerebro.train.MlpTrainableTest;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** With cerebro-optimizer on the class path, every search is planned by cost and explains itself. */
+class ExplainedSearchTest {
+    private static SearchResult run(Strategy strategy, Path cache) {
+        try (Dataset train = MlpTrainableTest.blobs(600, 1); Dataset validation = MlpTrainableTest.blobs(200, 2)) {
+            var builder = Cerebro.search(SearchSpace.of(HParam.logUniform("lr", 0.01, 0.3), HParam.choice("hidden", 0, 8)))
+                .trainable(new MlpTrainable()).data(train, validation).strategy(strategy)
+                .objective(Objective.maximize("accuracy")).seed(3);
+            if (cache != null) {
+                builder.profileCache(cache);
+            }
+            return builder.run();
+        }
+    }
+
+    @Test
+    void everyStrategysSearchIsPlannedByCostAndExplained() {
+        for (Strategy strategy : List.of(Strategy.random(4, 2), Strategy.hyperband(9, 3), Strategy.asha(1, 9, 3).maxTrials(6),
+            Strategy.grid(1))) {
+            SearchResult result = strategy instanceof org.cerebro.strategy.GridSearch
+                ? runGrid()
+                : run(strategy, null);
+            assertEquals("cost-based", result.plan().planner());
+            assertEquals(Operator.MOP, result.plan().chosen(), "one worker: MOP (= sequential) needs no data copies");
+            String explain = result.explain();
+            for (String part : new String[] {"EXPLAIN (cost-based planner)", "MOP", "TASK_PARALLEL", "DATA_PARALLEL",
+                "CHOSEN: fastest feasible plan", "inputs: profile [mlp-java", "measured now", "measured: makespan"}) {
+                assertTrue(explain.contains(part), strategy.describe() + " EXPLAIN lacks [" + part + "]:\n" + explain);
+            }
+            assertTrue(result.plan().chosenCandidate().makespanSeconds() > 0);
+            assertTrue(result.toJson().contains("\"plan\":\"MOP\""));
+        }
+    }
+
+    private static SearchResult runGrid() {
+        try (Dataset train = MlpTrainableTest.blobs(600, 1); Dataset validation = MlpTrainableTest.blobs(200, 2)) {
+            return Cerebro.search(SearchSpace.of(HParam.choice("lr", 0.05, 0.1), HParam.choice("hidden", 0, 8)))
+                .trainable(new MlpTrainable()).data(train, validation).strategy(Strategy.grid(1))
+                .objective(Objective.maximize("accuracy")).run();
+        }
+    }
+
+    @Test
+    void profilesAreCachedAcrossRuns(@TempDir Path dir) {
+        Path cache = dir.resolve("profiles.dat");
+        SearchResult first = run(Strategy.random(2, 1), cache);
+        SearchResult second = run(Strategy.random(2, 1), cache);
+        assertTrue(first.plan().input().profile().source().startsWith("measured now"), first.explain());
+        assertTrue(second.plan().input().profile().source().startsWith("cached in " + cache), second.explain());
+        assertEquals(first.plan().input().profile().secondsPerSample(), second.plan().input().profile().secondsPerSample());
+        assertEquals(first.plan().input().profile().measuredAt().toEpochMilli(),
+            second.plan().input().profile().measuredAt().toEpochMilli(), "the profile's age is that of the measurement");
+    }
+}
