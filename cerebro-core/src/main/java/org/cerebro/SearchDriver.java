@@ -41,6 +41,10 @@ final class SearchDriver {
 
     private final LogicalSearch search;
     private final Map<Integer, Trial> trials = new LinkedHashMap<>();
+    private final java.util.Set<Integer> running = new java.util.HashSet<>();
+    private final List<PlannedStage> stages = new ArrayList<>();
+    private PlanningRequest request;
+    private boolean narrowed;
 
     private static final class Trial {
         final int id;
@@ -67,11 +71,12 @@ final class SearchDriver {
         int target = search.strategy().targetConcurrency(executor.workers());
         try (executor;
              Partitions parts = search.train().partition(search.partitions(), Seeds.mix(search.seed(), PARTITION_STREAM))) {
-            PhysicalPlan plan = plan(parts, executor);
+            stages.add(new PlannedStage(plan(parts, executor), 0, "search start"));
             executor.open(new ExecutionContext(search.trainable(), search.data(), parts.all(), search.validation(),
                 search.seed()));
             int active = 0;
             boolean done = false;
+            boolean starved = false;
             while (true) {
                 while (!done && active < target) {
                     Decision decision = strategy.next();
@@ -81,14 +86,20 @@ final class SearchDriver {
                         trials.put(trial.id, trial);
                         search.listeners().forEach(l -> l.trialStarted(trial.id, trial.config));
                         executor.submit(new EpochTask(trial.id, trial.config, trial.seed, 1));
+                        running.add(trial.id);
                         active++;
+                        starved = false;
                     } else if (decision instanceof Decision.Resume resume) {
                         Trial trial = trials.get(resume.trialId());
                         executor.submit(new EpochTask(trial.id, trial.config, trial.seed, trial.epochs.size() + 1));
+                        running.add(trial.id);
                         active++;
+                        starved = false;
                     } else if (decision instanceof Decision.Done) {
                         done = true;
+                        starved = true;
                     } else {
+                        starved = true;
                         break; // Wait: nothing to start until an outcome arrives
                     }
                 }
@@ -106,7 +117,9 @@ final class SearchDriver {
                     strategy.trialFailed(trial.id, outcome.epoch(), outcome.failure());
                     search.listeners().forEach(l -> l.trialFailed(trial.id, outcome.epoch(), outcome.failure()));
                     executor.release(trial.id);
+                    running.remove(trial.id);
                     active--;
+                    replanIfNarrowed(active, executor.workers(), starved, (System.nanoTime() - startNanos) / 1e9);
                     continue;
                 }
                 double score = search.objective().score(outcome.metrics());
@@ -117,17 +130,20 @@ final class SearchDriver {
                     case CONTINUE -> executor.submit(new EpochTask(trial.id, trial.config, trial.seed, outcome.epoch() + 1));
                     case PAUSE -> {
                         executor.park(trial.id);
+                        running.remove(trial.id);
                         active--;
                     }
                     case STOP -> {
                         executor.release(trial.id);
+                        running.remove(trial.id);
                         active--;
                     }
                 }
+                replanIfNarrowed(active, executor.workers(), starved, (System.nanoTime() - startNanos) / 1e9);
             }
             SearchResult result = new SearchResult(search.summary(), search.objective(), results(), strategy.rungs(),
                 executor.name(), search.partitions(), executor.unitsRun(), Duration.ofNanos(System.nanoTime() - startNanos),
-                plan);
+                stages);
             search.listeners().forEach(l -> l.searchFinished(result));
             return result;
         } catch (InterruptedException e) {
@@ -145,19 +161,45 @@ final class SearchDriver {
             int batchSize = sampleConfig.values().get("batch_size") instanceof Integer b ? b : DEFAULT_BATCH;
             request = new PlanningRequest(search.trainable(), sampleConfig, search.data(), sample,
                 search.strategy().plannedEpochs(search.space(), workers, MAX_PLANNED_TRIALS), search.train().size(),
-                search.validation().size(), search.train().sizeInBytes(), batchSize, workers, executor.deviceKind(),
+                search.validation().size(), search.train().sizeInBytes(), batchSize, workers, parts.count(),
+                executor.replicas(), executor.deviceKind(),
                 MachineFacts.physicalMemory() / workers, MachineFacts.memoryBandwidth(), "measured memory copy",
                 search.profileCache());
-            Planner planner = Planners.find();
-            try {
-                return planner.plan(request);
-            } catch (RuntimeException e) {
-                // planning informs; it must never stop a search the user asked for
-                PhysicalPlan fallback = Planners.fallback().plan(request);
-                return new PhysicalPlan(fallback.planner(), fallback.input(), fallback.chosen(), fallback.candidates(),
-                    "planner " + planner.name() + " failed (" + e + "): running MOP unestimated", fallback.executable());
+            this.request = request;
+            return lower(request);
+        }
+    }
+
+    private PhysicalPlan lower(PlanningRequest request) {
+        Planner planner = Planners.find();
+        try {
+            return planner.plan(request);
+        } catch (RuntimeException e) {
+            // planning informs; it must never stop a search the user asked for
+            PhysicalPlan fallback = Planners.fallback().plan(request);
+            return new PhysicalPlan(fallback.planner(), fallback.input(), fallback.chosen(), fallback.candidates(),
+                "planner " + planner.name() + " failed (" + e + "): running MOP unestimated", fallback.executable());
+        }
+    }
+
+    /**
+     * Lowers the rest of the search again once fewer trials than half the workers remain active and
+     * the strategy has nothing new to start: the narrow tail may want another operator.
+     */
+    private void replanIfNarrowed(int active, int workers, boolean starved, double atSeconds) {
+        if (narrowed || !starved || active == 0 || 2 * active >= workers || request == null) {
+            return;
+        }
+        narrowed = true;
+        List<Integer> remaining = new ArrayList<>();
+        int maxEpochs = search.strategy().maxEpochs();
+        for (Trial trial : trials.values()) {
+            if (running.contains(trial.id)) {
+                remaining.add(Math.max(1, maxEpochs - trial.epochs.size()));
             }
         }
+        stages.add(new PlannedStage(lower(request.withDemand(remaining)), atSeconds,
+            "demand narrowed to " + remaining.size() + " trial(s) for " + workers + " worker(s)"));
     }
 
     private List<TrialResult> results() {

@@ -36,10 +36,10 @@ public final class SearchResult {
     private final int partitions;
     private final long unitsRun;
     private final Duration elapsed;
-    private final PhysicalPlan plan;
+    private final List<PlannedStage> stages;
 
     SearchResult(String search, Objective objective, List<TrialResult> trials, List<RungReport> rungs, String executor,
-                 int partitions, long unitsRun, Duration elapsed, PhysicalPlan plan) {
+                 int partitions, long unitsRun, Duration elapsed, List<PlannedStage> stages) {
         this.search = search;
         this.objective = objective;
         this.trials = List.copyOf(trials);
@@ -48,20 +48,36 @@ public final class SearchResult {
         this.partitions = partitions;
         this.unitsRun = unitsRun;
         this.elapsed = elapsed;
-        this.plan = plan;
+        this.stages = List.copyOf(stages);
     }
 
-    /** The physical plan the search ran with. */
+    /** The physical plan the search started with. */
     public PhysicalPlan plan() {
-        return plan;
+        return stages.get(0).plan();
+    }
+
+    /** Every plan the search was lowered to, in order: at the start, and when its demand narrowed. */
+    public List<PlannedStage> stages() {
+        return stages;
     }
 
     /**
-     * EXPLAIN for this search: the candidate plans with their estimates, the one chosen and why,
-     * the inputs used, and the measured makespan next to the estimate.
+     * EXPLAIN for this search, stage by stage: the candidate plans with their estimates, the one
+     * chosen and why, the inputs used, and the measured time from that stage to the end next to
+     * the estimate for the same work.
      */
     public String explain() {
-        return plan.explain(elapsed.toNanos() / 1e9);
+        StringBuilder out = new StringBuilder();
+        double total = elapsed.toNanos() / 1e9;
+        for (int i = 0; i < stages.size(); i++) {
+            PlannedStage stage = stages.get(i);
+            if (stages.size() > 1) {
+                out.append(String.format(java.util.Locale.ROOT, "stage %d, planned at +%.2f s (%s):%n", i + 1,
+                    stage.atSeconds(), stage.trigger()));
+            }
+            out.append(stage.plan().explain(total - stage.atSeconds()));
+        }
+        return out.toString();
     }
 
     /** A one-line description of the search that produced this result. */
@@ -187,9 +203,9 @@ public final class SearchResult {
             .append(",\"unitsRun\":").append(unitsRun)
             .append(",\"epochsCompleted\":").append(epochsCompleted())
             .append(",\"elapsedSeconds\":").append(Json.number(elapsed.toNanos() / 1e9))
-            .append(",\"plan\":").append(Json.string(plan.chosen().name()))
-            .append(",\"planner\":").append(Json.string(plan.planner()))
-            .append(",\"estimatedSeconds\":").append(Json.number(plan.chosenCandidate().makespanSeconds()));
+            .append(",\"plan\":").append(Json.string(plan().chosen().name()))
+            .append(",\"planner\":").append(Json.string(plan().planner()))
+            .append(",\"estimatedSeconds\":").append(Json.number(plan().chosenCandidate().makespanSeconds()));
         out.append(",\"best\":").append(best().map(t -> String.valueOf(t.trialId())).orElse("null"));
         out.append(",\"trials\":[");
         for (int i = 0; i < trials.size(); i++) {

@@ -16,6 +16,11 @@ public interface Executor extends AutoCloseable {
         return "cpu";
     }
 
+    /** Copies of each partition this executor keeps (1 for local workers, which share a fate). */
+    default int replicas() {
+        return 1;
+    }
+
     /** Number of workers, which is also the default number of partitions. */
     int workers();
 

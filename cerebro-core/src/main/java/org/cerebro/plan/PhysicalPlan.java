@@ -63,6 +63,7 @@ public record PhysicalPlan(String planner, PlanningInput input, Operator chosen,
             out.append(String.format(Locale.ROOT, "  %-14s %14s %14s %14s  %s%n", c.operator(), seconds(c.makespanSeconds()),
                 bytes(c.memoryPerWorker()), bytes(c.bytesMoved()), verdict));
         }
+        out.append(String.format(Locale.ROOT, "  placement: %s%n", placement()));
         if (!executable.equals(chosen.name())) {
             out.append("  executed as: ").append(executable).append(System.lineSeparator());
         }
@@ -76,6 +77,16 @@ public record PhysicalPlan(String planner, PlanningInput input, Operator chosen,
                 seconds(best), measuredSeconds / best));
         }
         return out.toString();
+    }
+
+    /** Where the data lives under the chosen operator. */
+    public String placement() {
+        if (chosen == Operator.TASK_PARALLEL) {
+            return "all " + input.records() + " records on each of " + input.workers() + " worker(s)";
+        }
+        return input.partitions() + " partition(s) over " + input.workers() + " worker(s), each partition on "
+            + input.replicas() + (input.replicas() == 1 ? " worker" : " workers") + "; units are (trial, epoch, partition),"
+            + " a trial on one worker at a time, a worker running one unit at a time";
     }
 
     /** Human-readable bytes. */

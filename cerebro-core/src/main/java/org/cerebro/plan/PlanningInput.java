@@ -11,6 +11,8 @@ import java.util.List;
  * @param dataBytes              bytes of the training data in memory
  * @param batchSize              mini-batch size (for data parallelism's per-batch all-reduce)
  * @param workers                number of workers
+ * @param partitions             training partitions (MOP's units per epoch)
+ * @param replicas               copies of each partition the executor keeps (1 locally)
  * @param device                 the workers' device kind, e.g. "cpu"
  * @param memoryPerWorker        bytes of memory each worker can use for data and model states
  * @param bandwidthBytesPerSecond bytes per second a state or data moves between workers
@@ -18,12 +20,13 @@ import java.util.List;
  * @param profile                the measured model profile
  */
 public record PlanningInput(List<Integer> epochsPerTrial, long records, long validationRecords, long dataBytes, int batchSize, int workers,
-                            String device, long memoryPerWorker, double bandwidthBytesPerSecond, String bandwidthSource,
+                            int partitions, int replicas, String device, long memoryPerWorker, double bandwidthBytesPerSecond, String bandwidthSource,
                             ModelProfile profile) {
     /** Validates the numbers. */
     public PlanningInput {
         epochsPerTrial = List.copyOf(epochsPerTrial);
-        if (epochsPerTrial.isEmpty() || records < 1 || dataBytes < 1 || batchSize < 1 || workers < 1
+        if (epochsPerTrial.isEmpty() || records < 1 || dataBytes < 1 || batchSize < 1 || workers < 1 || partitions < 1
+            || replicas < 1
             || memoryPerWorker < 1 || !(bandwidthBytesPerSecond > 0)) {
             throw new IllegalArgumentException("planning input out of range: trials=" + epochsPerTrial.size() + " records="
                 + records + " dataBytes=" + dataBytes + " batchSize=" + batchSize + " workers=" + workers

@@ -21,6 +21,8 @@ import org.cerebro.train.Trainable;
  * @param dataBytes               bytes of the training data
  * @param batchSize               mini-batch size
  * @param workers                 number of workers
+ * @param partitions              training partitions
+ * @param replicas                copies of each partition the executor keeps
  * @param device                  device kind, e.g. "cpu"
  * @param memoryPerWorker         bytes each worker may use
  * @param bandwidthBytesPerSecond how fast states move between workers
@@ -29,16 +31,24 @@ import org.cerebro.train.Trainable;
  */
 public record PlanningRequest(Trainable trainable, Config sampleConfig, DataSpec data, Dataset sample,
                               List<Integer> epochsPerTrial, long records, long validationRecords, long dataBytes,
-                              int batchSize, int workers, String device, long memoryPerWorker,
+                              int batchSize, int workers, int partitions, int replicas, String device, long memoryPerWorker,
                               double bandwidthBytesPerSecond, String bandwidthSource, Path profileCache) {
     /** Copies the demand. */
     public PlanningRequest {
         epochsPerTrial = List.copyOf(epochsPerTrial);
     }
 
+    /** This request for another stage's demand (a re-planning as the search narrows). */
+    public PlanningRequest withDemand(List<Integer> epochs) {
+        return new PlanningRequest(trainable, sampleConfig, data, sample, epochs, records, validationRecords, dataBytes,
+            batchSize, workers, partitions, replicas, device, memoryPerWorker, bandwidthBytesPerSecond, bandwidthSource,
+            profileCache);
+    }
+
     /** The planning input for an already known profile. */
     public PlanningInput input(ModelProfile profile) {
-        return new PlanningInput(epochsPerTrial, records, validationRecords, dataBytes, batchSize, workers, device,
+        return new PlanningInput(epochsPerTrial, records, validationRecords, dataBytes, batchSize, workers, partitions,
+            replicas, device,
             memoryPerWorker, bandwidthBytesPerSecond, bandwidthSource, profile);
     }
 }

@@ -59,6 +59,73 @@ class ExplainedSearchTest {
         }
     }
 
+    /** The sequential executor, reporting four workers: enough for planning to see a stage narrow. */
+    static final class FourWorkers implements org.cerebro.exec.Executor {
+        private final org.cerebro.exec.SequentialExecutor inner = new org.cerebro.exec.SequentialExecutor();
+
+        @Override
+        public String name() {
+            return "four-sequential";
+        }
+
+        @Override
+        public int workers() {
+            return 4;
+        }
+
+        @Override
+        public void open(org.cerebro.exec.ExecutionContext context) {
+            inner.open(context);
+        }
+
+        @Override
+        public void submit(org.cerebro.exec.EpochTask task) {
+            inner.submit(task);
+        }
+
+        @Override
+        public org.cerebro.exec.EpochOutcome take() {
+            return inner.take();
+        }
+
+        @Override
+        public void park(int trialId) {
+            inner.park(trialId);
+        }
+
+        @Override
+        public void release(int trialId) {
+            inner.release(trialId);
+        }
+
+        @Override
+        public long unitsRun() {
+            return inner.unitsRun();
+        }
+
+        @Override
+        public void close() {
+            inner.close();
+        }
+    }
+
+    @Test
+    void aSearchIsLoweredAgainWhenItsDemandNarrows() {
+        try (Dataset train = MlpTrainableTest.blobs(600, 1); Dataset validation = MlpTrainableTest.blobs(200, 2)) {
+            SearchResult result = Cerebro.search(SearchSpace.of(HParam.logUniform("lr", 0.01, 0.3)))
+                .trainable(new MlpTrainable()).data(train, validation).strategy(Strategy.asha(1, 9, 3).maxTrials(9))
+                .objective(Objective.maximize("accuracy")).executor(new FourWorkers()).run();
+            assertEquals(2, result.stages().size(), result.explain());
+            assertEquals(4, result.plan().input().workers());
+            assertEquals(4, result.plan().input().partitions());
+            String trigger = result.stages().get(1).trigger();
+            assertTrue(trigger.startsWith("demand narrowed to 1 trial(s) for 4 worker(s)"), trigger);
+            assertEquals(1, result.stages().get(1).plan().input().trials());
+            assertTrue(result.explain().contains("stage 2, planned at"), result.explain());
+            assertTrue(result.explain().contains("placement: 4 partition(s) over 4 worker(s)"), result.explain());
+        }
+    }
+
     @Test
     void profilesAreCachedAcrossRuns(@TempDir Path dir) {
         Path cache = dir.resolve("profiles.dat");

@@ -25,7 +25,7 @@ class PlanChoiceTest {
                                        double secondsPerSample, long stateBytes, double bandwidth) {
         ModelProfile profile = new ModelProfile("test-model", secondsPerSample, secondsPerSample / 3, stateBytes,
             Instant.parse("2026-11-21T12:00:00Z"), "synthetic");
-        return new PlanningInput(epochs, records, records / 10, dataBytes, 256, workers, "cpu", memory, bandwidth,
+        return new PlanningInput(epochs, records, records / 10, dataBytes, 256, workers, workers, 1, "cpu", memory, bandwidth,
             "synthetic", profile);
     }
 
@@ -74,7 +74,8 @@ class PlanChoiceTest {
         PhysicalPlan plan = CostBasedPlanner.choose(input(Collections.nCopies(200, 5), 60_000, 200 * MB, 8, 8 * GB, 2e-5,
             1 * MB, 5 * GB));
         assertEquals(Operator.MOP, plan.chosen(), plan.explain());
-        assertMentions(plan.explain(), "200 trials keep 8 worker(s) busy", "inputs: profile [test-model]", "synthetic");
+        assertMentions(plan.explain(), "200 trials keep 8 worker(s) busy", "inputs: profile [test-model]", "synthetic",
+            "placement: 8 partition(s) over 8 worker(s), each partition on 1 worker");
         Candidate mop = plan.chosenCandidate();
         assertEquals((5L * 200 * 8 + 200) * MB, mop.bytesMoved(), "k m p |S| + m |S|");
         assertEquals(200 * MB / 8 + 2 * MB, mop.memoryPerWorker(), "D/p + 2m");
@@ -83,7 +84,7 @@ class PlanChoiceTest {
     @Test
     void theEstimatesFollowThePapersCommunicationFormulas() {
         // the VLDB paper's example: k=20, |S|=20, p=10, m=1 GB, D=1 TB, |D|/b = 100K mini-batches
-        PlanningInput in = new PlanningInput(Collections.nCopies(20, 20), 25_600_000, 10_000, 1000 * GB, 256, 10, "gpu",
+        PlanningInput in = new PlanningInput(Collections.nCopies(20, 20), 25_600_000, 10_000, 1000 * GB, 256, 10, 10, 1, "gpu",
             100_000 * GB, 1.25 * GB, "10 Gbps",
             new ModelProfile("paper", 1e-3, 3e-4, GB, Instant.EPOCH, "synthetic"));
         List<Candidate> candidates = CostModel.estimate(in);
