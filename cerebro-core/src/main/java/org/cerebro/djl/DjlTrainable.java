@@ -65,6 +65,18 @@ public final class DjlTrainable implements Trainable {
         return new DjlTrainable(factory, device, mode);
     }
 
+    /** Splits the cores' intra-op threads between the workers. */
+    @Override
+    public void configureWorkers(int workers) {
+        PyTorchEngine.configureForWorkers(workers);
+    }
+
+    /** This trainable on the worker's device: the CPU, or {@code Device.gpu(index)}. */
+    @Override
+    public DjlTrainable onDevice(org.cerebro.exec.WorkerDevice worker) {
+        return worker.kind().equals("gpu") ? onDevice(Device.gpu(worker.index())) : onDevice(Device.cpu());
+    }
+
     /** The model factory. */
     public ModelFactory factory() {
         return factory;

@@ -47,6 +47,11 @@ public interface Executor extends AutoCloseable {
     /** The trial will never run again: free its state. */
     void release(int trialId);
 
+    /** Every unit run so far, with its worker and times (empty if the executor does not record them). */
+    default java.util.List<UnitRecord> unitRecords() {
+        return java.util.List.of();
+    }
+
     /** Units (one trial, one partition, one pass) run so far. */
     long unitsRun();
 

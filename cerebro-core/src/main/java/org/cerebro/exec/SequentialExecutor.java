@@ -21,6 +21,7 @@ public final class SequentialExecutor implements Executor {
     private final Queue<EpochTask> queue = new ArrayDeque<>();
     private final Map<Integer, TrainableState> live = new HashMap<>();
     private final Map<Integer, byte[]> parked = new HashMap<>();
+    private final List<UnitRecord> records = new ArrayList<>();
     private ExecutionContext context;
     private long unitsRun;
 
@@ -67,7 +68,9 @@ public final class SequentialExecutor implements Executor {
             double lossSum = 0;
             for (int p : order) {
                 Dataset partition = context.partitions().get(p);
+                long start = System.nanoTime();
                 double loss = state.trainPass(partition);
+                records.add(new UnitRecord(task.trialId(), task.epoch(), p, 0, start, System.nanoTime()));
                 unitsRun++;
                 if (!Double.isFinite(loss)) {
                     return fail(task, order, "training loss=" + loss + " in epoch=" + task.epoch() + " on partition=" + p);
@@ -133,6 +136,11 @@ public final class SequentialExecutor implements Executor {
             state.close();
         }
         parked.remove(trialId);
+    }
+
+    @Override
+    public List<UnitRecord> unitRecords() {
+        return java.util.Collections.unmodifiableList(records);
     }
 
     @Override

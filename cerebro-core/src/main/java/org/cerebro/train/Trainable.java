@@ -30,4 +30,19 @@ public interface Trainable {
      *                                  supported version and of this data shape
      */
     TrainableState restore(Config config, DataSpec data, byte[] bytes);
+
+    /**
+     * Called once before {@code workers} workers start training concurrently, e.g. to split a
+     * native engine's intra-op threads between them. The default does nothing.
+     */
+    default void configureWorkers(int workers) {
+    }
+
+    /**
+     * This trainable for a worker on {@code device} (e.g. bound to GPU 1). The default, for
+     * trainables without devices, is this one.
+     */
+    default Trainable onDevice(org.cerebro.exec.WorkerDevice device) {
+        return this;
+    }
 }

@@ -5,14 +5,25 @@ package org.cerebro.optimizer.schedule;
  * so a uniformly random member costs one draw. Not thread-safe.
  */
 final class IndexedIntSet {
-    private final int[] members;
-    private final int[] position; // -1 when absent
+    private int[] members;
+    private int[] position; // -1 when absent
     private int size;
 
     IndexedIntSet(int capacity) {
-        members = new int[capacity];
-        position = new int[capacity];
+        members = new int[Math.max(1, capacity)];
+        position = new int[Math.max(1, capacity)];
         java.util.Arrays.fill(position, -1);
+    }
+
+    /** Makes room for values below {@code capacity}. */
+    void ensureCapacity(int capacity) {
+        if (capacity > position.length) {
+            int grown = Math.max(capacity, 2 * position.length);
+            int old = position.length;
+            members = java.util.Arrays.copyOf(members, grown);
+            position = java.util.Arrays.copyOf(position, grown);
+            java.util.Arrays.fill(position, old, grown, -1);
+        }
     }
 
     void add(int value) {
@@ -23,6 +34,9 @@ final class IndexedIntSet {
     }
 
     void remove(int value) {
+        if (value >= position.length) {
+            return;
+        }
         int at = position[value];
         if (at >= 0) {
             int last = members[--size];
@@ -33,7 +47,7 @@ final class IndexedIntSet {
     }
 
     boolean contains(int value) {
-        return position[value] >= 0;
+        return value < position.length && position[value] >= 0;
     }
 
     int size() {

@@ -1,6 +1,7 @@
 package org.cerebro.optimizer.schedule;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -18,13 +19,18 @@ import org.cerebro.exec.VisitOrder;
  * scheduler only decides when). The same seed gives the same decisions for the same events.
  * Every dispatched unit is logged in order.
  *
+ * <p>Epochs are granted to trials: all at once for a known stage ({@link #MopScheduler(int[],
+ * Placement, VisitPolicy, long)}), or one by one as a search decides ({@link #grant}); a trial
+ * resumed from a checkpoint is {@link #admit admitted} with the epochs it has done. Trial ids are
+ * small non-negative ints; storage grows as they appear.
+ *
  * <p>Not thread-safe: one scheduling thread. A decision costs O(partitions held by the worker):
  * each partition keeps the set of trials eligible for it, updated in O(partitions) per unit.
  */
 public final class MopScheduler implements UnitScheduler {
     /** How a trial's partitions are ordered within an epoch. */
     public enum VisitPolicy {
-        /** Any partition not yet visited this epoch (the paper's randomized scheduler). */
+        /** Any partition not yet visited this epoch (the paper's randomized scheduler): faster, timing-dependent. */
         FREE,
         /** A seeded order per (trial, epoch): results independent of thread timing, kills and resumes. */
         FIXED
@@ -34,49 +40,46 @@ public final class MopScheduler implements UnitScheduler {
     private final VisitPolicy policy;
     private final long seed;
     private final int partitions;
-    private final int[] epochsNeeded;
-    private final int[] epoch;
-    private final int[] visitedCount;
-    private final boolean[][] visited;
-    private final boolean[] running;
-    private final boolean[] done;
-    private final int[][] order;   // FIXED: this epoch's order
     private final SplittableRandom random;
-    /** Per partition: the idle, unfinished trials that may run it now (FREE: not yet visited; FIXED: next in order). */
+    /** Per partition: the idle trials that may run it now (FREE: not yet visited; FIXED: next in order). */
     private final IndexedIntSet[] eligible;
     private final List<Unit> log = new ArrayList<>();
-    private int finished;
+    private boolean[] known = new boolean[0];
+    private int[] granted = new int[0];   // epochs the trial may complete
+    private int[] epoch = new int[0];     // epochs completed
+    private int[] visitedCount = new int[0];
+    private boolean[][] visited = new boolean[0][];
+    private boolean[] running = new boolean[0];
+    private int[][] order = new int[0][]; // FIXED: this epoch's order
+    private long outstanding;             // granted epochs not yet completed, over all trials
 
-    /**
-     * @param epochsNeeded epochs per trial in this stage
-     * @param placement    where the partitions live
-     * @param policy       free or fixed visit order
-     * @param seed         seeds the choices and, under FIXED, the visit orders
-     */
-    public MopScheduler(int[] epochsNeeded, Placement placement, VisitPolicy policy, long seed) {
+    /** A scheduler with no trials yet: {@link #admit} and {@link #grant} them as they come. */
+    public MopScheduler(Placement placement, VisitPolicy policy, long seed) {
         this.placement = placement;
         this.policy = policy;
         this.seed = seed;
         this.partitions = placement.partitions();
-        int n = epochsNeeded.length;
-        this.epochsNeeded = epochsNeeded.clone();
-        this.epoch = new int[n];
-        this.visitedCount = new int[n];
-        this.visited = new boolean[n][partitions];
-        this.running = new boolean[n];
-        this.done = new boolean[n];
-        this.order = new int[n][];
         this.random = new SplittableRandom(seed);
         this.eligible = new IndexedIntSet[partitions];
         for (int i = 0; i < partitions; i++) {
-            eligible[i] = new IndexedIntSet(n);
+            eligible[i] = new IndexedIntSet(16);
         }
-        for (int t = 0; t < n; t++) {
+    }
+
+    /**
+     * A scheduler for a known stage: trial {@code t} runs {@code epochsNeeded[t]} epochs.
+     *
+     * @param placement where the partitions live
+     * @param policy    free or fixed visit order
+     * @param seed      seeds the choices and, under FIXED, the visit orders
+     */
+    public MopScheduler(int[] epochsNeeded, Placement placement, VisitPolicy policy, long seed) {
+        this(placement, policy, seed);
+        for (int t = 0; t < epochsNeeded.length; t++) {
             if (epochsNeeded[t] < 1) {
                 throw new IllegalArgumentException("trial=" + t + " epochs=" + epochsNeeded[t] + " expected>=1");
             }
-            newEpochOrder(t);
-            makeEligible(t);
+            grant(t, epochsNeeded[t]);
         }
     }
 
@@ -84,6 +87,58 @@ public final class MopScheduler implements UnitScheduler {
     public static MopScheduler of(Workload workload, Placement placement, VisitPolicy policy, long seed) {
         int[] epochs = workload.trials().stream().mapToInt(Workload.Trial::epochs).toArray();
         return new MopScheduler(epochs, placement, policy, seed);
+    }
+
+    /** Registers {@code trial} as having completed {@code epochsDone} epochs already (a resumed trial). */
+    public void admit(int trial, int epochsDone) {
+        if (trial < 0 || epochsDone < 0) {
+            throw new IllegalArgumentException("trial=" + trial + " epochsDone=" + epochsDone + " expected >= 0");
+        }
+        ensureCapacity(trial + 1);
+        if (known[trial]) {
+            throw new IllegalStateException("trial=" + trial + " is already admitted");
+        }
+        known[trial] = true;
+        epoch[trial] = epochsDone;
+        granted[trial] = epochsDone;
+        visited[trial] = new boolean[partitions];
+    }
+
+    /**
+     * Lets {@code trial} train until it has completed {@code untilEpochs} epochs; admits it with
+     * none done if it is new. Granting never takes epochs back.
+     */
+    public void grant(int trial, int untilEpochs) {
+        if (trial < 0 || trial >= known.length || !known[trial]) {
+            admit(trial, 0);
+        }
+        if (untilEpochs <= granted[trial]) {
+            return;
+        }
+        boolean waiting = !running[trial] && epoch[trial] == granted[trial];
+        outstanding += untilEpochs - granted[trial];
+        granted[trial] = untilEpochs;
+        if (waiting) {
+            newEpochOrder(trial);
+            makeEligible(trial);
+        }
+    }
+
+    private void ensureCapacity(int n) {
+        if (n <= known.length) {
+            return;
+        }
+        int grown = Math.max(n, 2 * known.length);
+        known = Arrays.copyOf(known, grown);
+        granted = Arrays.copyOf(granted, grown);
+        epoch = Arrays.copyOf(epoch, grown);
+        visitedCount = Arrays.copyOf(visitedCount, grown);
+        visited = Arrays.copyOf(visited, grown);
+        running = Arrays.copyOf(running, grown);
+        order = Arrays.copyOf(order, grown);
+        for (IndexedIntSet set : eligible) {
+            set.ensureCapacity(grown);
+        }
     }
 
     private void newEpochOrder(int t) {
@@ -146,21 +201,32 @@ public final class MopScheduler implements UnitScheduler {
 
     @Override
     public void completed(Unit unit) {
+        completeUnit(unit);
+    }
+
+    /**
+     * Records a finished unit.
+     *
+     * @return whether it completed its trial's epoch
+     */
+    public boolean completeUnit(Unit unit) {
         int t = unit.trial();
         checkRunning(unit);
         running[t] = false;
         visited[t][unit.partition()] = true;
-        if (++visitedCount[t] == partitions) {
-            visitedCount[t] = 0;
-            java.util.Arrays.fill(visited[t], false);
-            if (++epoch[t] == epochsNeeded[t]) {
-                done[t] = true;
-                finished++;
-                return;
-            }
-            newEpochOrder(t);
+        if (++visitedCount[t] < partitions) {
+            makeEligible(t);
+            return false;
         }
-        makeEligible(t);
+        visitedCount[t] = 0;
+        Arrays.fill(visited[t], false);
+        epoch[t]++;
+        outstanding--;
+        if (epoch[t] < granted[t]) {
+            newEpochOrder(t);
+            makeEligible(t);
+        }
+        return true;
     }
 
     @Override
@@ -170,16 +236,46 @@ public final class MopScheduler implements UnitScheduler {
         makeEligible(unit.trial());
     }
 
+    /** Forgets a trial that will never run again (stopped or failed); its granted epochs are dropped. */
+    public void retire(int trial) {
+        if (trial >= known.length || !known[trial]) {
+            return;
+        }
+        if (running[trial]) {
+            throw new IllegalStateException("trial=" + trial + " is running: retire it when its unit ends");
+        }
+        for (IndexedIntSet set : eligible) {
+            set.remove(trial);
+        }
+        outstanding -= granted[trial] - epoch[trial];
+        granted[trial] = epoch[trial];
+    }
+
     private void checkRunning(Unit unit) {
         int t = unit.trial();
-        if (!running[t] || epoch[t] != unit.epoch()) {
-            throw new IllegalStateException("unit " + unit + " is not running (trial epoch=" + epoch[t] + ")");
+        if (t >= running.length || !running[t] || epoch[t] != unit.epoch()) {
+            throw new IllegalStateException("unit " + unit + " is not running");
         }
     }
 
     @Override
     public boolean isDone() {
-        return finished == running.length;
+        return outstanding == 0;
+    }
+
+    /** Whether {@code trial} has been admitted. */
+    public boolean knows(int trial) {
+        return trial >= 0 && trial < known.length && known[trial];
+    }
+
+    /** Epochs {@code trial} has completed. */
+    public int epochsDone(int trial) {
+        return epoch[trial];
+    }
+
+    /** Units of its current epoch {@code trial} has completed. */
+    public int visitedThisEpoch(int trial) {
+        return visitedCount[trial];
     }
 
     /** The units dispatched so far, in order: the visit-order log that reproduces a run. */

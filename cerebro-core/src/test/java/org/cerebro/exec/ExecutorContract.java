@@ -1,0 +1,174 @@
+package org.cerebro.exec;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.cerebro.Cerebro;
+import org.cerebro.Objective;
+import org.cerebro.SearchResult;
+import org.cerebro.TrialResult;
+import org.cerebro.TrialStatus;
+import org.cerebro.data.Dataset;
+import org.cerebro.space.Config;
+import org.cerebro.space.HParam;
+import org.cerebro.space.SearchSpace;
+import org.cerebro.strategy.Strategy;
+import org.cerebro.train.DataSpec;
+import org.cerebro.train.MlpTrainable;
+import org.cerebro.train.MlpTrainableTest;
+import org.cerebro.train.Trainable;
+import org.cerebro.train.TrainableState;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * What every executor must do, checked on the pure-Java trainable. Extend it with the executor
+ * under test; the cluster executor reuses it.
+ */
+public abstract class ExecutorContract {
+    private static final SearchSpace SPACE = SearchSpace.of(HParam.choice("lr", 0.02, 0.05, 0.1),
+        HParam.choice("hidden", 0, 8), HParam.choice("batch_size", 16, 32));
+    private static final int PARTITIONS = 4;
+
+    protected Dataset train;
+    protected Dataset validation;
+
+    /** A new executor with {@code workers} workers (executors that have one worker may ignore it). */
+    protected abstract Executor newExecutor(int workers);
+
+    @BeforeEach
+    void data() {
+        train = MlpTrainableTest.blobs(800, 1);
+        validation = MlpTrainableTest.blobs(200, 2);
+    }
+
+    @AfterEach
+    void close() {
+        train.close();
+        validation.close();
+    }
+
+    private SearchResult run(Strategy strategy, Executor executor, Trainable trainable) {
+        return Cerebro.search(SPACE).trainable(trainable).data(train, validation).strategy(strategy)
+            .objective(Objective.maximize("accuracy")).seed(17).partitions(PARTITIONS).executor(executor).run();
+    }
+
+    @Test
+    void everyUnitRunsExactlyOnceAndNothingOverlaps() {
+        Executor executor = newExecutor(2);
+        SearchResult result = run(Strategy.random(6, 3), executor, new MlpTrainable());
+        List<UnitRecord> units = executor.unitRecords();
+        Map<String, Integer> runs = new HashMap<>();
+        for (UnitRecord unit : units) {
+            runs.merge(unit.trialId() + "/" + unit.epoch() + "/" + unit.partition(), 1, Integer::sum);
+        }
+        for (TrialResult trial : result.trials()) {
+            for (int e = 1; e <= trial.epochsCompleted(); e++) {
+                for (int p = 0; p < PARTITIONS; p++) {
+                    assertEquals(1, runs.getOrDefault(trial.trialId() + "/" + e + "/" + p, 0),
+                        "trial=" + trial.trialId() + " epoch=" + e + " partition=" + p);
+                }
+            }
+        }
+        assertEquals(6 * 3 * PARTITIONS, units.size());
+        assertEquals(units.size(), result.unitsRun());
+        assertNoOverlap(units, UnitRecord::trialId, "a trial ran on two workers at once");
+        assertNoOverlap(units, UnitRecord::worker, "a worker ran two units at once");
+    }
+
+    private static void assertNoOverlap(List<UnitRecord> units, java.util.function.ToIntFunction<UnitRecord> key,
+                                        String what) {
+        Map<Integer, List<UnitRecord>> groups = new HashMap<>();
+        for (UnitRecord unit : units) {
+            groups.computeIfAbsent(key.applyAsInt(unit), k -> new ArrayList<>()).add(unit);
+        }
+        for (List<UnitRecord> group : groups.values()) {
+            group.sort(Comparator.comparingLong(UnitRecord::startNanos));
+            for (int i = 1; i < group.size(); i++) {
+                assertTrue(group.get(i).startNanos() >= group.get(i - 1).endNanos(), what + ": " + group.get(i - 1)
+                    + " and " + group.get(i));
+            }
+        }
+    }
+
+    @Test
+    void resultsEqualTheSequentialExecutorsForTheSameSeed() {
+        for (Strategy strategy : List.of(Strategy.grid(2), Strategy.random(5, 3), Strategy.hyperband(9, 3))) {
+            SearchResult expected = run(strategy, new SequentialExecutor(), new MlpTrainable());
+            SearchResult actual = run(strategy, newExecutor(2), new MlpTrainable());
+            assertEquals(expected.trials(), actual.trials(), strategy.describe());
+        }
+    }
+
+    @Test
+    void adaptiveSearchesPauseAndResumeTrials() {
+        SearchResult result = run(Strategy.asha(1, 9, 3).maxTrials(12), newExecutor(2), new MlpTrainable());
+        assertEquals(12, result.trials().size());
+        assertTrue(result.trials().stream().anyMatch(t -> t.epochsCompleted() == 9), "a trial reached the top rung");
+        assertTrue(result.best().orElseThrow().lastEpoch().metrics().accuracy() > 0.85);
+    }
+
+    /** Throws when hidden=8 and lr=0.1; diverges when lr=0.05 and batch_size=16. */
+    static final class Faulty implements Trainable {
+        private final MlpTrainable inner = new MlpTrainable();
+
+        @Override
+        public String name() {
+            return "faulty";
+        }
+
+        @Override
+        public TrainableState init(Config config, long seed, DataSpec data) {
+            if ((int) config.values().get("hidden") == 8 && (double) config.values().get("lr") == 0.1) {
+                throw new IllegalStateException("factory exploded");
+            }
+            TrainableState state = inner.init(config, seed, data);
+            boolean diverges = (double) config.values().get("lr") == 0.05 && (int) config.values().get("batch_size") == 16;
+            return diverges ? new Diverging(state) : state;
+        }
+
+        @Override
+        public TrainableState restore(Config config, DataSpec data, byte[] bytes) {
+            return inner.restore(config, data, bytes);
+        }
+    }
+
+    record Diverging(TrainableState inner) implements TrainableState {
+        @Override
+        public double trainPass(Dataset partition) {
+            return Double.NaN;
+        }
+
+        @Override
+        public org.cerebro.train.Metrics evaluate(Dataset v) {
+            return inner.evaluate(v);
+        }
+
+        @Override
+        public byte[] toBytes() {
+            return inner.toBytes();
+        }
+
+        @Override
+        public void close() {
+            inner.close();
+        }
+    }
+
+    @Test
+    void aTrialThatThrowsOrDivergesDoesNotStopTheOthers() {
+        SearchResult result = run(Strategy.grid(2), newExecutor(2), new Faulty());
+        assertEquals(12, result.trials().size());
+        List<TrialResult> failed = result.failures();
+        assertEquals(2 + 2, failed.size(), result.leaderboardTable(12)); // 2 throwing + 2 diverging configs
+        assertTrue(failed.stream().anyMatch(t -> t.failure().contains("factory exploded")));
+        assertTrue(failed.stream().anyMatch(t -> t.failure().contains("training loss=NaN")));
+        assertEquals(8, result.trials().stream().filter(t -> t.status() == TrialStatus.COMPLETED).count());
+    }
+}

@@ -1,0 +1,330 @@
+package org.cerebro.exec.local;
+
+import ai.djl.util.cuda.CudaUtils;
+import com.lmax.disruptor.AlertException;
+import com.lmax.disruptor.BlockingWaitStrategy;
+import com.lmax.disruptor.RingBuffer;
+import com.lmax.disruptor.Sequence;
+import com.lmax.disruptor.SequenceBarrier;
+import com.lmax.disruptor.TimeoutException;
+import com.lmax.disruptor.dsl.Disruptor;
+import com.lmax.disruptor.dsl.ProducerType;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.cerebro.data.Dataset;
+import org.cerebro.exec.EpochOutcome;
+import org.cerebro.exec.EpochTask;
+import org.cerebro.exec.ExecutionContext;
+import org.cerebro.exec.Executor;
+import org.cerebro.exec.UnitRecord;
+import org.cerebro.exec.WorkerDevice;
+import org.cerebro.optimizer.schedule.MopScheduler;
+import org.cerebro.optimizer.schedule.Placement;
+import org.cerebro.optimizer.schedule.Unit;
+import org.cerebro.train.TrainableState;
+
+/**
+ * Model hopper parallelism on this machine's devices: one worker thread per device, partition
+ * {@code i} resident on worker {@code i mod n}, and the optimizer's {@link MopScheduler} choosing
+ * which trial each idle worker trains next. By default the visit order is fixed per (seed, trial,
+ * epoch), so a search gives the same per-trial results however the threads are timed;
+ * {@link #freeOrder()} lets a trial take any partition it still needs (the paper's scheduler),
+ * faster when trials barely outnumber workers but timing-dependent.
+ *
+ * <p>A hop is a hand-over of the state object from one worker thread to the next through the
+ * rings: on CPU workers it copies nothing. Paused trials leave memory as the bytes of their state.
+ * GPU workers ({@link #gpus()}) bind each worker's trainable to its device through
+ * {@link org.cerebro.train.Trainable#onDevice}; that path is the same code but untested here,
+ * where no GPU exists.
+ *
+ * <p>Threading: every public method is called by the one driver thread, which is also the
+ * scheduler; workers only run units. Not reusable: one search per executor.
+ */
+public final class LocalExecutor implements Executor {
+    private final List<WorkerDevice> devices;
+    private final MopScheduler.VisitPolicy policy;
+
+    private ExecutionContext context;
+    private MopScheduler scheduler;
+    private int partitions;
+    private long totalRecords;
+    private final List<Disruptor<UnitEvent>> dispatch = new ArrayList<>();
+    private RingBuffer<UnitEvent> completions;
+    private Sequence consumed;
+    private SequenceBarrier barrier;
+    private boolean[] busy;
+    private int inFlight;
+    private final Map<Integer, EpochTask> tasks = new HashMap<>();
+    private final Map<Integer, TrainableState> idle = new HashMap<>();
+    private final Map<Integer, byte[]> parked = new HashMap<>();
+    private final Map<Integer, List<Integer>> visits = new HashMap<>();
+    private final Map<Integer, Double> lossSums = new HashMap<>();
+    private final Deque<EpochOutcome> ready = new ArrayDeque<>();
+    private final List<UnitRecord> records = new ArrayList<>();
+
+    private LocalExecutor(List<WorkerDevice> devices, MopScheduler.VisitPolicy policy) {
+        if (devices.isEmpty()) {
+            throw new IllegalArgumentException("a local executor needs at least one worker");
+        }
+        this.devices = List.copyOf(devices);
+        this.policy = policy;
+    }
+
+    /** {@code n} CPU workers; the trainable splits the cores' intra-op threads between them. */
+    public static LocalExecutor cpus(int n) {
+        if (n < 1) {
+            throw new IllegalArgumentException("cpus(n) n=" + n + " expected>=1");
+        }
+        return new LocalExecutor(Collections.nCopies(n, WorkerDevice.CPU), MopScheduler.VisitPolicy.FIXED);
+    }
+
+    /** One worker per listed GPU index. */
+    public static LocalExecutor gpus(int... indices) {
+        List<WorkerDevice> devices = new ArrayList<>();
+        for (int index : indices) {
+            if (index < 0) {
+                throw new IllegalArgumentException("gpu index=" + index + " expected>=0");
+            }
+            devices.add(WorkerDevice.gpu(index));
+        }
+        return new LocalExecutor(devices, MopScheduler.VisitPolicy.FIXED);
+    }
+
+    /** One worker per GPU that CUDA reports. */
+    public static LocalExecutor gpus() {
+        int count = CudaUtils.getGpuCount();
+        if (count == 0) {
+            throw new IllegalStateException("gpus(): CUDA reports no GPU on this machine; use cpus(n) or auto()");
+        }
+        int[] indices = new int[count];
+        java.util.Arrays.setAll(indices, i -> i);
+        return gpus(indices);
+    }
+
+    /** GPUs if CUDA reports any, otherwise one CPU worker per core. */
+    public static LocalExecutor auto() {
+        return CudaUtils.getGpuCount() > 0 ? gpus() : cpus(Runtime.getRuntime().availableProcessors());
+    }
+
+    /**
+     * The same executor with the free visit order: any partition a trial still needs this epoch.
+     * Faster when trials barely outnumber workers, but results then depend on thread timing.
+     */
+    public LocalExecutor freeOrder() {
+        return new LocalExecutor(devices, MopScheduler.VisitPolicy.FREE);
+    }
+
+    @Override
+    public String name() {
+        return "local " + devices.size() + "x" + deviceKind() + (policy == MopScheduler.VisitPolicy.FREE ? " free-order" : "");
+    }
+
+    @Override
+    public String deviceKind() {
+        return devices.get(0).kind();
+    }
+
+    @Override
+    public int workers() {
+        return devices.size();
+    }
+
+    @Override
+    public void open(ExecutionContext context) {
+        if (this.context != null) {
+            throw new IllegalStateException("executor already opened: an executor runs one search");
+        }
+        this.context = context;
+        int n = devices.size();
+        partitions = context.partitions().size();
+        for (Dataset partition : context.partitions()) {
+            totalRecords += partition.size();
+        }
+        scheduler = new MopScheduler(Placement.replicated(n, partitions, 1), policy, context.seed());
+        context.trainable().configureWorkers(n);
+        completions = RingBuffer.createMultiProducer(UnitEvent::new, ringSize(2 * n), new BlockingWaitStrategy());
+        consumed = new Sequence(-1);
+        completions.addGatingSequences(consumed);
+        barrier = completions.newBarrier();
+        busy = new boolean[n];
+        for (int w = 0; w < n; w++) {
+            int index = w;
+            Disruptor<UnitEvent> ring = new Disruptor<>(UnitEvent::new, 4, runnable -> {
+                Thread thread = new Thread(runnable, "cerebro-worker-" + index);
+                thread.setDaemon(true);
+                return thread;
+            }, ProducerType.SINGLE, new BlockingWaitStrategy());
+            ring.handleEventsWith(new Worker(w, context.trainable().onDevice(devices.get(w)), context, completions));
+            ring.start();
+            dispatch.add(ring);
+        }
+    }
+
+    private static int ringSize(int atLeast) {
+        return Integer.highestOneBit(Math.max(2, atLeast - 1)) << 1;
+    }
+
+    @Override
+    public void submit(EpochTask task) {
+        checkOpen();
+        int t = task.trialId();
+        if (tasks.containsKey(t)) {
+            throw new IllegalStateException("trial=" + t + " already has epoch=" + tasks.get(t).epoch() + " queued");
+        }
+        if (!scheduler.knows(t)) {
+            scheduler.admit(t, task.epoch() - 1);
+        } else if (scheduler.epochsDone(t) != task.epoch() - 1) {
+            throw new IllegalStateException("trial=" + t + " epoch=" + task.epoch() + " submitted but the trial has done "
+                + scheduler.epochsDone(t) + " epochs");
+        }
+        tasks.put(t, task);
+        visits.put(t, new ArrayList<>());
+        lossSums.put(t, 0.0);
+        scheduler.grant(t, task.epoch());
+    }
+
+    @Override
+    public EpochOutcome take() throws InterruptedException {
+        checkOpen();
+        while (ready.isEmpty()) {
+            dispatchToIdleWorkers();
+            if (inFlight == 0) {
+                throw new IllegalStateException("take() with no task submitted");
+            }
+            handle(awaitCompletion());
+        }
+        return ready.poll();
+    }
+
+    private void dispatchToIdleWorkers() {
+        for (int w = 0; w < busy.length; w++) {
+            if (busy[w]) {
+                continue;
+            }
+            Unit unit = scheduler.next(w);
+            if (unit == null) {
+                continue;
+            }
+            EpochTask task = tasks.get(unit.trial());
+            RingBuffer<UnitEvent> ring = dispatch.get(w).getRingBuffer();
+            long slot = ring.next();
+            UnitEvent event = ring.get(slot);
+            event.trialId = unit.trial();
+            event.epoch = unit.epoch() + 1;
+            event.partition = unit.partition();
+            event.worker = w;
+            event.lastOfEpoch = scheduler.visitedThisEpoch(unit.trial()) == partitions - 1;
+            event.config = task.config();
+            event.trialSeed = task.trialSeed();
+            event.state = idle.remove(unit.trial());
+            event.restoreBytes = event.state == null ? parked.remove(unit.trial()) : null;
+            ring.publish(slot);
+            busy[w] = true;
+            inFlight++;
+        }
+    }
+
+    private UnitEvent awaitCompletion() throws InterruptedException {
+        long next = consumed.get() + 1;
+        try {
+            // With several producers the cursor can pass a slot that is claimed but not yet
+            // published: waitFor then returns less than asked, and the slot must not be read yet.
+            while (barrier.waitFor(next) < next) {
+                Thread.onSpinWait();
+            }
+        } catch (AlertException | TimeoutException e) {
+            throw new IllegalStateException("completion ring stopped", e);
+        }
+        UnitEvent slot = completions.get(next);
+        UnitEvent done = new UnitEvent();
+        done.copyFrom(slot);
+        slot.clearReferences();
+        consumed.set(next);
+        return done;
+    }
+
+    private void handle(UnitEvent done) {
+        int t = done.trialId;
+        busy[done.worker] = false;
+        inFlight--;
+        records.add(new UnitRecord(t, done.epoch, done.partition, done.worker, done.startNanos, done.endNanos));
+        visits.get(t).add(done.partition);
+        Unit unit = new Unit(t, done.epoch - 1, done.partition, done.worker);
+        if (done.failure != null) {
+            scheduler.lost(unit);
+            scheduler.retire(t);
+            if (done.state != null) {
+                done.state.close();
+            }
+            tasks.remove(t);
+            lossSums.remove(t);
+            ready.add(new EpochOutcome(t, done.epoch, null, Double.NaN, done.failure, List.copyOf(visits.remove(t))));
+            return;
+        }
+        idle.put(t, done.state);
+        lossSums.merge(t, done.loss * context.partitions().get(done.partition).size(), Double::sum);
+        if (scheduler.completeUnit(unit)) {
+            tasks.remove(t);
+            ready.add(new EpochOutcome(t, done.epoch, done.metrics, lossSums.remove(t) / totalRecords, null,
+                List.copyOf(visits.remove(t))));
+        }
+    }
+
+    @Override
+    public void park(int trialId) {
+        TrainableState state = idle.remove(trialId);
+        if (state != null) {
+            parked.put(trialId, state.toBytes());
+            state.close();
+        }
+    }
+
+    @Override
+    public void release(int trialId) {
+        TrainableState state = idle.remove(trialId);
+        if (state != null) {
+            state.close();
+        }
+        parked.remove(trialId);
+        if (scheduler != null) {
+            scheduler.retire(trialId);
+        }
+    }
+
+    @Override
+    public List<UnitRecord> unitRecords() {
+        return Collections.unmodifiableList(records);
+    }
+
+    @Override
+    public long unitsRun() {
+        return records.size();
+    }
+
+    @Override
+    public void close() {
+        for (Disruptor<UnitEvent> ring : dispatch) {
+            try {
+                ring.shutdown(30, TimeUnit.SECONDS); // lets a unit in flight finish
+            } catch (TimeoutException e) {
+                ring.halt();
+            }
+        }
+        dispatch.clear();
+        idle.values().stream().filter(java.util.Objects::nonNull).forEach(TrainableState::close);
+        idle.clear();
+        parked.clear();
+    }
+
+    private void checkOpen() {
+        if (context == null) {
+            throw new IllegalStateException("executor not opened");
+        }
+    }
+}

@@ -1,0 +1,70 @@
+package org.cerebro.exec.local;
+
+import com.lmax.disruptor.EventHandler;
+import com.lmax.disruptor.RingBuffer;
+import org.cerebro.exec.ExecutionContext;
+import org.cerebro.train.Metrics;
+import org.cerebro.train.Trainable;
+import org.cerebro.train.TrainableState;
+
+/**
+ * One device's worker: takes units from its dispatch ring, trains the trial one pass over the
+ * partition (initialising or restoring its state when needed, evaluating after the epoch's last
+ * unit) and publishes the outcome, with the state, on the completion ring. An exception in user
+ * code, or a non-finite loss, becomes a failed outcome; it never kills the worker.
+ *
+ * <p>Runs on its own thread; owns a trial's state only between taking and publishing its unit.
+ */
+final class Worker implements EventHandler<UnitEvent> {
+    private final int index;
+    private final Trainable trainable;
+    private final ExecutionContext context;
+    private final RingBuffer<UnitEvent> completions;
+
+    Worker(int index, Trainable trainable, ExecutionContext context, RingBuffer<UnitEvent> completions) {
+        this.index = index;
+        this.trainable = trainable;
+        this.context = context;
+        this.completions = completions;
+    }
+
+    @Override
+    public void onEvent(UnitEvent unit, long sequence, boolean endOfBatch) {
+        long start = System.nanoTime();
+        TrainableState state = unit.state;
+        double loss = Double.NaN;
+        Metrics metrics = null;
+        String failure = null;
+        try {
+            if (state == null) {
+                state = unit.restoreBytes != null
+                    ? trainable.restore(unit.config, context.data(), unit.restoreBytes)
+                    : trainable.init(unit.config, unit.trialSeed, context.data());
+            }
+            loss = state.trainPass(context.partitions().get(unit.partition));
+            if (!Double.isFinite(loss)) {
+                failure = "training loss=" + loss + " in epoch=" + unit.epoch + " on partition=" + unit.partition;
+            } else if (unit.lastOfEpoch) {
+                metrics = state.evaluate(context.validation());
+                if (!metrics.isFinite()) {
+                    failure = "validation metrics are not finite in epoch=" + unit.epoch + ": " + metrics;
+                }
+            }
+        } catch (RuntimeException e) {
+            failure = e.getClass().getName() + ": " + e.getMessage();
+        }
+        long end = System.nanoTime();
+        long slot = completions.next();
+        UnitEvent done = completions.get(slot);
+        done.copyFrom(unit);
+        done.worker = index;
+        done.state = state;
+        done.startNanos = start;
+        done.endNanos = end;
+        done.loss = loss;
+        done.metrics = metrics;
+        done.failure = failure;
+        completions.publish(slot);
+        unit.clearReferences();
+    }
+}

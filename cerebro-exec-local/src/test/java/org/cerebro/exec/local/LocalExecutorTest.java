@@ -1,0 +1,57 @@
+package org.cerebro.exec.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.cerebro.Cerebro;
+import org.cerebro.Objective;
+import org.cerebro.SearchBuilder;
+import org.cerebro.SearchResult;
+import org.cerebro.data.Dataset;
+import org.cerebro.exec.SequentialExecutor;
+import org.cerebro.space.HParam;
+import org.cerebro.space.SearchSpace;
+import org.cerebro.strategy.Strategy;
+import org.cerebro.train.MlpTrainable;
+import org.cerebro.train.MlpTrainableTest;
+import org.junit.jupiter.api.Test;
+
+/** What is particular to the local executor: timing independence, free order, settings. */
+class LocalExecutorTest {
+    private static SearchBuilder search(Dataset train, Dataset validation, long seed) {
+        return Cerebro.search(SearchSpace.of(HParam.logUniform("lr", 0.01, 0.3), HParam.choice("hidden", 0, 4)))
+            .trainable(new MlpTrainable()).data(train, validation).strategy(Strategy.random(6, 2))
+            .objective(Objective.maximize("accuracy")).seed(seed).partitions(3);
+    }
+
+    @Test
+    void resultsDoNotDependOnThreadTimingRunAfterRun() {
+        try (Dataset train = MlpTrainableTest.blobs(300, 1); Dataset validation = MlpTrainableTest.blobs(60, 2)) {
+            for (long seed = 0; seed < 15; seed++) {
+                SearchResult expected = search(train, validation, seed).executor(new SequentialExecutor()).run();
+                SearchResult actual = search(train, validation, seed).executor(LocalExecutor.cpus(3)).run();
+                assertEquals(expected.trials(), actual.trials(), "seed " + seed);
+            }
+        }
+    }
+
+    @Test
+    void freeOrderVisitsEveryPartitionOncePerEpochToo() {
+        try (Dataset train = MlpTrainableTest.blobs(300, 1); Dataset validation = MlpTrainableTest.blobs(60, 2)) {
+            LocalExecutor executor = LocalExecutor.cpus(2).freeOrder();
+            SearchResult result = search(train, validation, 3).executor(executor).run();
+            assertEquals(6 * 2 * 3, executor.unitRecords().size());
+            assertTrue(executor.name().contains("free-order"), executor.name());
+            result.trials().forEach(t -> assertEquals(2, t.epochsCompleted()));
+        }
+    }
+
+    @Test
+    void settingsAreValidated() {
+        assertThrows(IllegalArgumentException.class, () -> LocalExecutor.cpus(0));
+        assertThrows(IllegalArgumentException.class, () -> LocalExecutor.gpus(-1));
+        assertEquals(2, LocalExecutor.cpus(2).workers());
+        assertEquals("cpu", LocalExecutor.cpus(2).deviceKind());
+    }
+}
