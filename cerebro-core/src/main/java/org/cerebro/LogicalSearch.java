@@ -125,11 +125,26 @@ public final class LogicalSearch {
      * @throws IllegalStateException when this search already ran
      */
     public synchronized SearchResult run() {
+        claim();
+        return new SearchDriver(this).run();
+    }
+
+    /**
+     * Starts the search on a thread of its own and returns at once; {@link RunningSearch#cancel()}
+     * stops it at the next unit boundary and {@link RunningSearch#await()} gives the result.
+     *
+     * @throws IllegalStateException when this search already ran
+     */
+    public synchronized RunningSearch start() {
+        claim();
+        return new RunningSearch(new SearchDriver(this));
+    }
+
+    private void claim() {
         if (ran) {
             throw new IllegalStateException("this search already ran: build a new one");
         }
         ran = true;
-        return new SearchDriver(this).run();
     }
 
     @Override

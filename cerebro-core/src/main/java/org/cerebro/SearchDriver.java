@@ -34,7 +34,7 @@ final class SearchDriver {
     private static final long PARTITION_STREAM = 0x9A27L;
     private static final long TRIAL_SEED_STREAM = 0x7121L;
     /** Records the planner may profile the model on. */
-    private static final int PROFILE_SAMPLE = 512;
+    private static final int PROFILE_SAMPLE = 2048;
     private static final int DEFAULT_BATCH = 64;
     /** Trials listed in a plan's demand; a huge grid is summarised by its first ones. */
     private static final int MAX_PLANNED_TRIALS = 100_000;
@@ -42,9 +42,11 @@ final class SearchDriver {
     private final LogicalSearch search;
     private final Map<Integer, Trial> trials = new LinkedHashMap<>();
     private final java.util.Set<Integer> running = new java.util.HashSet<>();
+    private final java.util.Set<Integer> pausedByCancel = new java.util.HashSet<>();
     private final List<PlannedStage> stages = new ArrayList<>();
     private PlanningRequest request;
     private boolean narrowed;
+    private volatile boolean cancelled;
 
     private static final class Trial {
         final int id;
@@ -64,6 +66,12 @@ final class SearchDriver {
         this.search = search;
     }
 
+    /** Stops the search at the next unit boundary; safe from any thread. */
+    void cancel() {
+        cancelled = true;
+        search.executor().cancel();
+    }
+
     SearchResult run() {
         long startNanos = System.nanoTime();
         StrategyState strategy = search.strategy().begin(search.space(), search.seed());
@@ -78,7 +86,7 @@ final class SearchDriver {
             boolean done = false;
             boolean starved = false;
             while (true) {
-                while (!done && active < target) {
+                while (!done && !cancelled && active < target) {
                     Decision decision = strategy.next();
                     if (decision instanceof Decision.Start start) {
                         Trial trial = new Trial(start.trialId(), start.config(),
@@ -104,13 +112,16 @@ final class SearchDriver {
                     }
                 }
                 if (active == 0) {
-                    if (!done) {
+                    if (!done && !cancelled) {
                         throw new IllegalStateException("strategy " + search.strategy().describe()
                             + " waits with no trial running: it can never make progress");
                     }
                     break;
                 }
                 EpochOutcome outcome = executor.take();
+                if (outcome == null) {
+                    break; // cancelled: the executor has drained its units in flight
+                }
                 Trial trial = trials.get(outcome.trialId());
                 if (outcome.failed()) {
                     trial.failure = outcome.failure();
@@ -126,9 +137,15 @@ final class SearchDriver {
                 trial.epochs.add(new EpochRecord(outcome.epoch(), score, outcome.trainLoss(), outcome.metrics()));
                 search.listeners().forEach(l -> l.epochEnded(trial.id, outcome.epoch(), outcome.metrics(), score));
                 EpochDecision next = strategy.epochEnded(trial.id, outcome.epoch(), score);
+                if (cancelled && next == EpochDecision.CONTINUE) {
+                    next = EpochDecision.PAUSE; // nothing new starts once cancelled
+                }
                 switch (next) {
                     case CONTINUE -> executor.submit(new EpochTask(trial.id, trial.config, trial.seed, outcome.epoch() + 1));
                     case PAUSE -> {
+                        if (cancelled) {
+                            pausedByCancel.add(trial.id);
+                        }
                         executor.park(trial.id);
                         running.remove(trial.id);
                         active--;
@@ -155,6 +172,8 @@ final class SearchDriver {
     /** Lowers the search's demand to a physical plan with the planner on the class path. */
     private PhysicalPlan plan(Partitions parts, Executor executor) {
         int workers = executor.workers();
+        // profile under the thread split the workers will train with
+        search.trainable().configureWorkers(workers);
         PlanningRequest request;
         try (Dataset sample = parts.get(0).head(PROFILE_SAMPLE)) {
             Config sampleConfig = search.space().sample(search.seed(), 0);
@@ -208,7 +227,9 @@ final class SearchDriver {
         String java = System.getProperty("java.version");
         for (Trial t : trials.values()) {
             TrialStatus status = t.failure != null ? TrialStatus.FAILED
-                : t.epochs.size() >= maxEpochs ? TrialStatus.COMPLETED : TrialStatus.STOPPED;
+                : t.epochs.size() >= maxEpochs ? TrialStatus.COMPLETED
+                : cancelled && (running.contains(t.id) || pausedByCancel.contains(t.id)) ? TrialStatus.CANCELLED
+                : TrialStatus.STOPPED;
             results.add(new TrialResult(t.id, t.config, status, t.epochs, t.failure,
                 new Provenance(search.seed(), t.seed, t.config.id(), search.trainable().name(), Cerebro.version(), java)));
         }

@@ -7,5 +7,7 @@ public enum TrialStatus {
     /** The strategy stopped it earlier (not promoted, or paused and never resumed). */
     STOPPED,
     /** It failed: a NaN or infinite loss, or an exception in user code. */
-    FAILED
+    FAILED,
+    /** The search was cancelled while this trial was training; its completed epochs are kept. */
+    CANCELLED
 }

@@ -35,11 +35,19 @@ public interface Executor extends AutoCloseable {
     void submit(EpochTask task);
 
     /**
-     * Waits for the next outcome of a submitted task.
+     * Waits for the next outcome of a submitted task; after {@link #cancel()}, returns null once
+     * the units in flight have finished and their outcomes were taken.
      *
      * @throws IllegalStateException when no task is queued or running
      */
     EpochOutcome take() throws InterruptedException;
+
+    /**
+     * Stops starting units: those in flight finish; epochs they leave incomplete are abandoned.
+     * May be called from any thread. The default does nothing: {@link #take()} then runs on.
+     */
+    default void cancel() {
+    }
 
     /** The trial will not run until it is submitted again: its state may leave memory as bytes. */
     void park(int trialId);

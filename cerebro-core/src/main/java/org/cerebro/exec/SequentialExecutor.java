@@ -24,6 +24,7 @@ public final class SequentialExecutor implements Executor {
     private final List<UnitRecord> records = new ArrayList<>();
     private ExecutionContext context;
     private long unitsRun;
+    private volatile boolean cancelled;
 
     @Override
     public String name() {
@@ -55,8 +56,16 @@ public final class SequentialExecutor implements Executor {
     }
 
     @Override
+    public void cancel() {
+        cancelled = true;
+    }
+
+    @Override
     public EpochOutcome take() {
         checkOpen();
+        if (cancelled) {
+            return null;
+        }
         EpochTask task = queue.poll();
         if (task == null) {
             throw new IllegalStateException("take() with no task submitted");
@@ -67,6 +76,10 @@ public final class SequentialExecutor implements Executor {
             state = stateOf(task);
             double lossSum = 0;
             for (int p : order) {
+                if (cancelled) {
+                    release(task.trialId()); // the epoch is cut short: its partial state is abandoned
+                    return null;
+                }
                 Dataset partition = context.partitions().get(p);
                 long start = System.nanoTime();
                 double loss = state.trainPass(partition);

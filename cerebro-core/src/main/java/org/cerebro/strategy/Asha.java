@@ -133,7 +133,7 @@ public final class Asha implements Strategy {
 
     @Override
     public int targetConcurrency(int workers) {
-        return Math.max(Math.max(1, workers), minActiveTrials);
+        return Math.max(Strategy.activeTrialsFor(workers), minActiveTrials);
     }
 
     /**

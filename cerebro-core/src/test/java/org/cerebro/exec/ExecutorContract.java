@@ -114,6 +114,36 @@ public abstract class ExecutorContract {
         assertTrue(result.best().orElseThrow().lastEpoch().metrics().accuracy() > 0.85);
     }
 
+    @Test
+    void cancellingFromAnotherThreadStopsAtAUnitBoundary() throws Exception {
+        java.util.concurrent.CountDownLatch firstEpoch = new java.util.concurrent.CountDownLatch(1);
+        Executor executor = newExecutor(2);
+        org.cerebro.RunningSearch running = Cerebro.search(SPACE).trainable(new MlpTrainable()).data(train, validation)
+            .strategy(Strategy.random(12, 5)).objective(Objective.maximize("accuracy")).seed(17).partitions(PARTITIONS)
+            .executor(executor)
+            .listener(new org.cerebro.SearchListener() {
+                @Override
+                public void epochEnded(int trialId, int epoch, org.cerebro.train.Metrics metrics, double score) {
+                    firstEpoch.countDown();
+                }
+            })
+            .build().start();
+        assertTrue(firstEpoch.await(60, java.util.concurrent.TimeUnit.SECONDS));
+        running.cancel();
+        SearchResult result = running.await(java.time.Duration.ofSeconds(60));
+        assertTrue(running.isDone());
+        assertTrue(result.unitsRun() < 12 * 5 * PARTITIONS, "cancelled early: " + result.unitsRun() + " units");
+        assertTrue(result.epochsCompleted() >= 1);
+        // either no new trial started after the cancel, or those cut mid-epoch say so
+        assertTrue(result.trials().size() < 12
+            || result.trials().stream().anyMatch(t -> t.status() == TrialStatus.CANCELLED), result.leaderboardTable(12));
+        for (TrialResult trial : result.trials()) {
+            assertTrue(trial.status() == TrialStatus.CANCELLED || trial.epochsCompleted() == 5,
+                "only cancelled trials stop short: " + trial);
+        }
+        assertEquals(executor.unitRecords().size(), result.unitsRun());
+    }
+
     /** Throws when hidden=8 and lr=0.1; diverges when lr=0.05 and batch_size=16. */
     static final class Faulty implements Trainable {
         private final MlpTrainable inner = new MlpTrainable();

@@ -135,6 +135,7 @@ class AshaPropertiesTest {
         assertTrue(noBudget.getMessage().contains("needs a budget"), noBudget.getMessage());
         assertThrows(IllegalArgumentException.class, () -> Strategy.asha(1, 9, 3).maxTrials(3).maxTrials(4));
         assertThrows(IllegalArgumentException.class, () -> Strategy.asha(1, 9, 1));
-        assertEquals(8, Strategy.asha(1, 9, 3).maxTrials(3).targetConcurrency(8), "keeps every worker fed");
+        assertEquals(16, Strategy.asha(1, 9, 3).maxTrials(3).targetConcurrency(8), "keeps every worker fed");
+        assertEquals(1, Strategy.asha(1, 9, 3).maxTrials(3).targetConcurrency(1));
     }
 }

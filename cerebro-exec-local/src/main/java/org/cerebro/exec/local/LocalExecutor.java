@@ -60,6 +60,7 @@ public final class LocalExecutor implements Executor {
     private SequenceBarrier barrier;
     private boolean[] busy;
     private int inFlight;
+    private volatile boolean cancelled;
     private final Map<Integer, EpochTask> tasks = new HashMap<>();
     private final Map<Integer, TrainableState> idle = new HashMap<>();
     private final Map<Integer, byte[]> parked = new HashMap<>();
@@ -189,12 +190,23 @@ public final class LocalExecutor implements Executor {
         scheduler.grant(t, task.epoch());
     }
 
+    /** Stops dispatching: units in flight finish, then {@link #take()} returns null. */
+    @Override
+    public void cancel() {
+        cancelled = true;
+    }
+
     @Override
     public EpochOutcome take() throws InterruptedException {
         checkOpen();
         while (ready.isEmpty()) {
-            dispatchToIdleWorkers();
+            if (!cancelled) {
+                dispatchToIdleWorkers();
+            }
             if (inFlight == 0) {
+                if (cancelled) {
+                    return null;
+                }
                 throw new IllegalStateException("take() with no task submitted");
             }
             handle(awaitCompletion());

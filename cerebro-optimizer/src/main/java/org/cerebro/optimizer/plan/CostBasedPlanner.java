@@ -21,7 +21,7 @@ import org.cerebro.plan.PlanningRequest;
 public final class CostBasedPlanner implements Planner {
     private static final List<Operator> PREFERENCE = List.of(Operator.MOP, Operator.HYBRID, Operator.TASK_PARALLEL,
         Operator.DATA_PARALLEL);
-    private final Profiler profiler = new Profiler(0.2, 20);
+    private final Profiler profiler = new Profiler(0.5, 20);
 
     @Override
     public String name() {

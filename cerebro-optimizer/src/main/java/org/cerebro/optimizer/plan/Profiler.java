@@ -9,7 +9,7 @@ import org.cerebro.train.Trainable;
 import org.cerebro.train.TrainableState;
 
 /**
- * Measures a model: one warm-up pass over a small sample, then timed passes until at least
+ * Measures a model: two warm-up passes over a small sample, then timed passes until at least
  * {@code minSeconds} have gone by (at most {@code maxPasses}), and one timed evaluation. Works for
  * any {@link Trainable}. Thread-safe: stateless.
  */
@@ -35,6 +35,7 @@ public final class Profiler {
     public ModelProfile profile(Trainable trainable, Config config, DataSpec data, Dataset sample, String device) {
         try (TrainableState state = trainable.init(config, 0, data)) {
             state.trainPass(sample); // warm-up: JIT, native kernels, allocator
+            state.trainPass(sample);
             long start = System.nanoTime();
             long samples = 0;
             int passes = 0;
