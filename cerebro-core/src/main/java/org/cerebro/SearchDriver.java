@@ -190,6 +190,16 @@ final class SearchDriver {
     }
 
     private PhysicalPlan lower(PlanningRequest request) {
+        PhysicalPlan plan = planOrFallback(request);
+        java.util.Set<org.cerebro.plan.Operator> runnable = search.executor().operators();
+        if (!runnable.contains(plan.chosen())) {
+            return plan.executedAs(org.cerebro.plan.Operator.MOP, "executor " + search.executor().name() + " runs "
+                + runnable + " only so far");
+        }
+        return plan;
+    }
+
+    private PhysicalPlan planOrFallback(PlanningRequest request) {
         Planner planner = Planners.find();
         try {
             return planner.plan(request);

@@ -16,6 +16,11 @@ public interface Executor extends AutoCloseable {
         return "cpu";
     }
 
+    /** The physical operators this executor can run; others fall back to MOP, and EXPLAIN says so. */
+    default java.util.Set<org.cerebro.plan.Operator> operators() {
+        return java.util.Set.of(org.cerebro.plan.Operator.MOP);
+    }
+
     /** Copies of each partition this executor keeps (1 for local workers, which share a fate). */
     default int replicas() {
         return 1;

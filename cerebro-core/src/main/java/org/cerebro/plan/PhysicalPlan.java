@@ -57,6 +57,9 @@ public record PhysicalPlan(String planner, PlanningInput input, Operator chosen,
                 verdict = "CHOSEN: " + reason;
             } else if (!c.feasible()) {
                 verdict = "rejected: infeasible, " + c.note();
+            } else if (c.makespanSeconds() < best) {
+                verdict = String.format(Locale.ROOT, "rejected: estimated %.0f%% faster, within the planner's tie; %s"
+                    + " copies and moves less", 100 * (1 - c.makespanSeconds() / best), chosen);
             } else {
                 verdict = String.format(Locale.ROOT, "rejected: %.2fx slower", c.makespanSeconds() / best);
             }

@@ -10,6 +10,7 @@ import org.cerebro.SearchResult;
 import org.cerebro.data.Dataset;
 import org.cerebro.data.Datasets;
 import org.cerebro.data.Split;
+import org.cerebro.exec.local.LocalExecutor;
 import org.cerebro.space.HParam;
 import org.cerebro.space.SearchSpace;
 import org.cerebro.strategy.Strategy;
@@ -18,19 +19,20 @@ import org.cerebro.train.MlpTrainable;
 
 /**
  * The main job: a model-selection search on MNIST. By default ASHA over learning rate, batch size
- * and hidden width of the pure-Java MLP, trained on 12,000 training images and scored on the
+ * and hidden width of the pure-Java MLP on one local CPU worker per core (model hopper
+ * parallelism over 4 partitions), trained on 12,000 training images and scored on the
  * 10,000 test images. Prints the search, a progress line per epoch, the leaderboard and EXPLAIN
  * (the plan the cost-based optimizer chose, its estimate and the measured makespan).
  *
  * <pre>
  * java @jvm.options -cp ... org.cerebro.examples.MnistSearch [--data DIR] [--strategy grid|random|hyperband|asha]
- *     [--epochs 9] [--trials 12] [--seed 42] [--partitions 4] [--train-records 12000]
+ *     [--epochs 9] [--trials 12] [--seed 42] [--workers cores] [--partitions 4] [--train-records 12000]
  *     [--summary-json FILE] [--csv FILE]
  * </pre>
  */
 public final class MnistSearch {
     private static final Set<String> OPTIONS = Set.of("data", "strategy", "epochs", "trials", "seed", "partitions",
-        "train-records", "summary-json", "csv");
+        "train-records", "summary-json", "csv", "workers");
 
     private MnistSearch() {
     }
@@ -60,6 +62,7 @@ public final class MnistSearch {
                 .strategy(strategy)
                 .objective(Objective.maximize("accuracy"))
                 .seed(seed)
+                .executor(LocalExecutor.cpus(options.getInt("workers", Runtime.getRuntime().availableProcessors())))
                 .partitions(options.getInt("partitions", 4))
                 .listener(new Progress())
                 .build();

@@ -13,7 +13,7 @@ import org.cerebro.plan.PlanningRequest;
 
 /**
  * The cost-based planner: profiles the model (or reuses a cached profile), estimates every
- * operator with the {@link CostModel}, and chooses the fastest plan that fits in memory. Within 1%
+ * operator with the {@link CostModel}, and chooses the fastest plan that fits in memory. Within 2%
  * it prefers, in order, MOP, hybrid, task parallelism and data parallelism: fewer copies of the
  * data and fewer bytes on the wire. Registered with {@code ServiceLoader}, so a search finds it
  * when cerebro-optimizer is on the class path. Thread-safe: stateless.
@@ -21,6 +21,8 @@ import org.cerebro.plan.PlanningRequest;
 public final class CostBasedPlanner implements Planner {
     private static final List<Operator> PREFERENCE = List.of(Operator.MOP, Operator.HYBRID, Operator.TASK_PARALLEL,
         Operator.DATA_PARALLEL);
+    /** Estimates closer than this are a tie, broken by preference: estimates are not finer. */
+    private static final double TIE = 1.02;
     private final Profiler profiler = new Profiler(0.5, 20);
 
     @Override
@@ -63,15 +65,17 @@ public final class CostBasedPlanner implements Planner {
         }
         double fastest = feasible.stream().mapToDouble(Candidate::makespanSeconds).min().orElseThrow();
         Candidate chosen = feasible.stream()
-            .filter(c -> c.makespanSeconds() <= fastest * 1.01)
+            .filter(c -> c.makespanSeconds() <= fastest * TIE)
             .min(Comparator.comparingInt(c -> PREFERENCE.indexOf(c.operator())))
             .orElseThrow();
-        return new PhysicalPlan("cost-based", in, chosen.operator(), candidates, reason(in, chosen, feasible, candidates),
-            chosen.operator().name());
+        return new PhysicalPlan("cost-based", in, chosen.operator(), candidates,
+            reason(in, chosen, feasible, candidates, fastest), chosen.operator().name());
     }
 
-    private static String reason(PlanningInput in, Candidate chosen, List<Candidate> feasible, List<Candidate> all) {
-        StringBuilder why = new StringBuilder("fastest feasible plan");
+    private static String reason(PlanningInput in, Candidate chosen, List<Candidate> feasible, List<Candidate> all,
+                                 double fastest) {
+        StringBuilder why = new StringBuilder(chosen.makespanSeconds() <= fastest
+            ? "fastest feasible plan" : "within 2% of the fastest feasible plan, and preferred");
         int p = in.workers();
         int[] active = CostModel.activePerLevel(in.epochsPerTrial());
         int narrowest = active[active.length - 1];
@@ -87,8 +91,11 @@ public final class CostBasedPlanner implements Planner {
         }
         feasible.stream().filter(c -> c != chosen)
             .min(Comparator.comparingDouble(Candidate::makespanSeconds))
-            .ifPresent(next -> why.append(String.format(Locale.ROOT, "; next best %s is %.2fx slower", next.operator(),
-                next.makespanSeconds() / chosen.makespanSeconds())));
+            .ifPresent(next -> why.append(next.makespanSeconds() < chosen.makespanSeconds()
+                ? String.format(Locale.ROOT, "; %s is estimated %.0f%% faster, within the tie, and preferred less",
+                    next.operator(), 100 * (1 - next.makespanSeconds() / chosen.makespanSeconds()))
+                : String.format(Locale.ROOT, "; next best %s is %.2fx slower", next.operator(),
+                    next.makespanSeconds() / chosen.makespanSeconds())));
         long infeasible = all.stream().filter(c -> !c.feasible()).count();
         if (infeasible > 0) {
             why.append("; ").append(infeasible).append(" infeasible (memory)");

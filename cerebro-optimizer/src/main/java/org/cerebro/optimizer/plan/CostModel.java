@@ -16,7 +16,8 @@ import org.cerebro.plan.PlanningInput;
  * {@code V} = seconds of one evaluation, {@code m} = state bytes, {@code h = m / bandwidth},
  * {@code p} workers and {@code a_j} trials still training at epoch level {@code j}:
  * <ul>
- *   <li>MOP: per level, {@code max(a_j (W/p + h), W + p h) + ceil(a_j / p) V}; moves
+ *   <li>MOP: {@code e * max(k |S| (W/p + h + V/p), k_max (W + p h + V))}, the lower bound times
+ *       the randomized scheduler's simulated efficiency {@code e} ({@link #mopEfficiency}); moves
  *       {@code k m p |S| + m |S|} bytes; holds {@code D/p + 2m} (the trial in training and the
  *       next one, prefetched);</li>
  *   <li>task parallel: LPT over whole trials plus copying the data to every worker; moves
@@ -30,6 +31,15 @@ import org.cerebro.plan.PlanningInput;
  * These are the VLDB 2020 paper's communication formulas (Table 2, with its errata).
  */
 public final class CostModel {
+    /**
+     * Makespan over the lower bound of the MOP randomized scheduler: 1 on one worker, else
+     * {@code 1 + 0.1 p / max(|S|, p)}, which follows the simulator (1.05 at 16 trials on 8 workers,
+     * about 1.01 with hundreds of trials; BENCHMARKS.md).
+     */
+    static double mopEfficiency(int trials, int workers) {
+        return workers == 1 ? 1.0 : 1.0 + 0.1 * workers / Math.max(trials, workers);
+    }
+
     private CostModel() {
     }
 
@@ -47,7 +57,6 @@ public final class CostModel {
         int[] active = activePerLevel(in.epochsPerTrial());
         long trialEpochs = in.epochsPerTrial().stream().mapToLong(Integer::longValue).sum();
 
-        double mop = 0;
         double dataParallel = 0;
         double hybrid = 0;
         long hybridBytes = 0;
@@ -56,7 +65,6 @@ public final class CostModel {
         for (int a : active) {
             double mopLevel = Math.max(a * (w / p + hop), w + p * hop) + Math.ceil((double) a / p) * v;
             double dpLevel = a * (w / p + batchesPerWorker * allReduce + v / p);
-            mop += mopLevel;
             dataParallel += dpLevel;
             boolean wide = 2 * a >= p;
             anyWide |= wide;
@@ -64,6 +72,9 @@ public final class CostModel {
             hybrid += wide ? mopLevel : dpLevel;
             hybridBytes += wide ? (long) a * m * p : (long) a * 2 * m * (p - 1) * batchesPerWorker;
         }
+        // MOP schedules asynchronously: estimate from the lower bound and the simulated efficiency
+        int longest = active.length;
+        double mop = mopEfficiency(in.trials(), p) * Math.max(trialEpochs * (w / p + hop + v / p), longest * (w + p * hop + v));
         long trials = in.trials();
         long mopBytes = trialEpochs * m * p + m * trials;
         long dpBytes = 2 * trialEpochs * m * (p - 1) * batchesPerWorker + m * trials;

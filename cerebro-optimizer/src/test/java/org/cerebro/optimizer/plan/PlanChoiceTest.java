@@ -55,6 +55,9 @@ class PlanChoiceTest {
         assertEquals(Operator.DATA_PARALLEL, plan.chosen(), plan.explain());
         assertMentions(plan.explain(), "2 trial(s) for 16 workers (< p/2 = 8)", "MOP would leave workers idle",
             "rejected:");
+        // an executor that runs MOP only falls back, and EXPLAIN says so
+        assertMentions(plan.executedAs(Operator.MOP, "executor local 16xcpu runs [MOP] only so far").explain(),
+            "executed as: MOP (executor local 16xcpu runs [MOP] only so far)");
     }
 
     @Test
