@@ -57,7 +57,7 @@ public record PhysicalPlan(String planner, PlanningInput input, Operator chosen,
                 verdict = "CHOSEN: " + reason;
             } else if (!c.feasible()) {
                 verdict = "rejected: infeasible, " + c.note();
-            } else if (c.makespanSeconds() < best) {
+            } else if (c.makespanSeconds() < best * (1 - 1e-9)) {
                 verdict = String.format(Locale.ROOT, "rejected: estimated %.0f%% faster, within the planner's tie; %s"
                     + " copies and moves less", 100 * (1 - c.makespanSeconds() / best), chosen);
             } else {

@@ -74,7 +74,7 @@ public final class CostBasedPlanner implements Planner {
 
     private static String reason(PlanningInput in, Candidate chosen, List<Candidate> feasible, List<Candidate> all,
                                  double fastest) {
-        StringBuilder why = new StringBuilder(chosen.makespanSeconds() <= fastest
+        StringBuilder why = new StringBuilder(chosen.makespanSeconds() <= fastest * (1 + 1e-9)
             ? "fastest feasible plan" : "within 2% of the fastest feasible plan, and preferred");
         int p = in.workers();
         int[] active = CostModel.activePerLevel(in.epochsPerTrial());
@@ -91,7 +91,7 @@ public final class CostBasedPlanner implements Planner {
         }
         feasible.stream().filter(c -> c != chosen)
             .min(Comparator.comparingDouble(Candidate::makespanSeconds))
-            .ifPresent(next -> why.append(next.makespanSeconds() < chosen.makespanSeconds()
+            .ifPresent(next -> why.append(next.makespanSeconds() < chosen.makespanSeconds() * (1 - 1e-9)
                 ? String.format(Locale.ROOT, "; %s is estimated %.0f%% faster, within the tie, and preferred less",
                     next.operator(), 100 * (1 - next.makespanSeconds() / chosen.makespanSeconds()))
                 : String.format(Locale.ROOT, "; next best %s is %.2fx slower", next.operator(),
