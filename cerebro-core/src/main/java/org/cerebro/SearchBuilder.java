@@ -35,6 +35,7 @@ public final class SearchBuilder {
     private Executor executor;
     private int partitions;
     private java.nio.file.Path profileCache;
+    private Boolean progress;
 
     SearchBuilder(SearchSpace space) {
         this.space = Objects.requireNonNull(space, "space");
@@ -103,6 +104,16 @@ public final class SearchBuilder {
         return this;
     }
 
+    /**
+     * Whether to print a {@link ConsoleProgress} line to standard output; by default only when
+     * the JVM has a console (interactive use), so tests and CI stay quiet.
+     */
+    public SearchBuilder progress(boolean show) {
+        once("progress");
+        this.progress = show;
+        return this;
+    }
+
     /** Adds a progress listener. */
     public SearchBuilder listener(SearchListener listener) {
         listeners.add(Objects.requireNonNull(listener, "listener"));
@@ -142,8 +153,12 @@ public final class SearchBuilder {
                 + ": more partitions than training records");
         }
         strategy.begin(space, seed); // validates the strategy against the space (grid points, budget)
+        List<SearchListener> all = new ArrayList<>(listeners);
+        if (progress != null ? progress : System.console() != null) {
+            all.add(new ConsoleProgress(System.out));
+        }
         return new LogicalSearch(space, trainable, train, validation, new DataSpec(train.featureWidth(), numClasses),
-            strategy, objective, seed, chosen, parts, listeners, profileCache);
+            strategy, objective, seed, chosen, parts, all, profileCache);
     }
 
     /** {@code build().run()}. */

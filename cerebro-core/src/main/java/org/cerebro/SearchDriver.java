@@ -47,6 +47,7 @@ final class SearchDriver {
     private PlanningRequest request;
     private boolean narrowed;
     private volatile boolean cancelled;
+    private double bestScore = Double.NEGATIVE_INFINITY;
 
     private static final class Trial {
         final int id;
@@ -80,6 +81,9 @@ final class SearchDriver {
         try (executor;
              Partitions parts = search.train().partition(search.partitions(), Seeds.mix(search.seed(), PARTITION_STREAM))) {
             stages.add(new PlannedStage(plan(parts, executor), 0, "search start"));
+            long planned = request == null ? 0
+                : request.epochsPerTrial().stream().mapToLong(Integer::longValue).sum();
+            search.listeners().forEach(l -> l.searchStarted(search.summary(), planned));
             executor.open(new ExecutionContext(search.trainable(), search.data(), parts.all(), search.validation(),
                 search.seed()));
             int active = 0;
@@ -135,6 +139,10 @@ final class SearchDriver {
                 }
                 double score = search.objective().score(outcome.metrics());
                 trial.epochs.add(new EpochRecord(outcome.epoch(), score, outcome.trainLoss(), outcome.metrics()));
+                if (score > bestScore) { // announced first, so the epoch's listeners see the new best
+                    bestScore = score;
+                    search.listeners().forEach(l -> l.bestSoFar(trial.id, outcome.epoch(), score));
+                }
                 search.listeners().forEach(l -> l.epochEnded(trial.id, outcome.epoch(), outcome.metrics(), score));
                 EpochDecision next = strategy.epochEnded(trial.id, outcome.epoch(), score);
                 if (cancelled && next == EpochDecision.CONTINUE) {
@@ -151,6 +159,7 @@ final class SearchDriver {
                         active--;
                     }
                     case STOP -> {
+                        search.listeners().forEach(l -> l.trialStopped(trial.id, trial.epochs.size()));
                         executor.release(trial.id);
                         running.remove(trial.id);
                         active--;

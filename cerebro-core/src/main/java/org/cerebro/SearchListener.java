@@ -8,12 +8,24 @@ import org.cerebro.train.Metrics;
  * does nothing. A listener must return quickly: the search waits for it.
  */
 public interface SearchListener {
+    /** The search starts: {@code plannedEpochs} is the strategy's planned demand (an estimate for ASHA). */
+    default void searchStarted(String summary, long plannedEpochs) {
+    }
+
     /** A trial started with {@code config}. */
     default void trialStarted(int trialId, Config config) {
     }
 
     /** A trial ended an epoch. */
     default void epochEnded(int trialId, int epoch, Metrics metrics, double score) {
+    }
+
+    /** The strategy stopped a trial after {@code epochs} epochs: it will not train again. */
+    default void trialStopped(int trialId, int epochs) {
+    }
+
+    /** A new best score (higher is better), reached by {@code trialId} at {@code epoch}. */
+    default void bestSoFar(int trialId, int epoch, double score) {
     }
 
     /** A trial failed during {@code epoch}. */
