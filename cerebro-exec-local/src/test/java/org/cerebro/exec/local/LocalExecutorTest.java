@@ -48,6 +48,16 @@ class LocalExecutorTest {
     }
 
     @Test
+    void theCoreFindsTheLocalExecutorThroughServiceLoader() {
+        org.cerebro.exec.Executor executor = org.cerebro.exec.Executors.find("local").create(2);
+        assertTrue(executor instanceof LocalExecutor, executor.getClass().getName());
+        assertEquals(2, executor.workers());
+        IllegalArgumentException unknown = assertThrows(IllegalArgumentException.class,
+            () -> org.cerebro.exec.Executors.find("cluster"));
+        assertTrue(unknown.getMessage().contains("[sequential, local]"), unknown.getMessage());
+    }
+
+    @Test
     void settingsAreValidated() {
         assertThrows(IllegalArgumentException.class, () -> LocalExecutor.cpus(0));
         assertThrows(IllegalArgumentException.class, () -> LocalExecutor.gpus(-1));
