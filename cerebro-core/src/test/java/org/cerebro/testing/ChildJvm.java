@@ -3,6 +3,7 @@ package org.cerebro.testing;
 import java.io.File;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -46,14 +47,22 @@ public final class ChildJvm {
         command.add(classPath().stream().filter(keep).collect(Collectors.joining(File.pathSeparator)));
         command.add(mainClass.getName());
         command.addAll(List.of(args));
-        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
-        builder.environment().putAll(env);
-        Process process = builder.start();
-        byte[] out = process.getInputStream().readAllBytes();
-        if (!process.waitFor(120, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-            throw new IllegalStateException("child JVM " + mainClass.getName() + " did not finish in 120 s");
+        // output goes to a file, so that a child that hangs is stopped by the timeout instead of
+        // blocking a read that waits for its end
+        Path log = Files.createTempFile("child-jvm", ".log");
+        try {
+            ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
+            builder.environment().putAll(env);
+            Process process = builder.start();
+            if (!process.waitFor(120, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+                throw new IllegalStateException("child JVM " + mainClass.getName() + " did not finish in 120 s: "
+                    + Files.readString(log));
+            }
+            byte[] out = Files.readAllBytes(log);
+            return new Result(process.exitValue(), new String(out, StandardCharsets.UTF_8));
+        } finally {
+            Files.deleteIfExists(log);
         }
-        return new Result(process.exitValue(), new String(out, StandardCharsets.UTF_8));
     }
 }

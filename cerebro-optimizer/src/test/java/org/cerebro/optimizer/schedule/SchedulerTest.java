@@ -142,7 +142,8 @@ class SchedulerTest {
         Workload workload = new Workload(List.of(new Workload.Trial(2, 1, 0), new Workload.Trial(5, 1, 0),
             new Workload.Trial(4, 1, 0)));
         ScheduleResult result = LptScheduler.schedule(workload, Cluster.of(1.0, 2.0));
-        // 5 goes to the fast worker (2.5), 4 to the fast one too (4.5 < 4 on slow? no: slow finishes at 4.0), 2 then
+        // longest first, each to the worker that finishes it earliest: 5 -> fast (2.5), 4 -> slow (4.0 beats
+        // 2.5 + 2.0 = 4.5 on the fast one), 2 -> fast (2.5 + 1.0 = 3.5): makespan 4.0
         assertEquals(4.0, result.makespan(), EPS);
     }
 }
