@@ -8,9 +8,9 @@ import java.util.function.LongSupplier;
 import org.cerebro.train.Metrics;
 
 /**
- * A progress line for people watching a search: epochs done out of the planned total, trials
- * running, the best score so far, elapsed time and an estimate of the time left, at most once a
- * second. {@link SearchBuilder} adds one when the JVM has a console (an interactive terminal), so
+ * A progress line for people watching a search: units and epochs done out of the planned totals,
+ * trials running, the best score so far, elapsed time and an estimate of the time left (from this
+ * run's unit rate), at most once a second, after units. {@link SearchBuilder} adds one when the JVM has a console (an interactive terminal), so
  * it stays quiet under tests and in CI.
  *
  * <p>Called on the driver thread only.
@@ -24,6 +24,9 @@ public final class ConsoleProgress implements SearchListener {
     private long lastPrint;
     private long planned;
     private long epochsDone;
+    private long unitsDone;
+    private long unitsRecovered;
+    private int partitions = 1;
     private double best = Double.NaN;
     private int bestTrial = -1;
 
@@ -48,6 +51,19 @@ public final class ConsoleProgress implements SearchListener {
     }
 
     @Override
+    public void searchResumed(int epochsRecovered, long unitsRecovered) {
+        this.unitsRecovered = unitsRecovered;
+        out.println("resuming: " + epochsRecovered + " epochs and " + unitsRecovered + " units recovered");
+    }
+
+    @Override
+    public void unitDone(org.cerebro.exec.UnitRecord unit, int partitions) {
+        this.partitions = partitions;
+        unitsDone++;
+        print(false);
+    }
+
+    @Override
     public void trialStarted(int trialId, org.cerebro.space.Config config) {
         running.add(trialId);
     }
@@ -55,7 +71,6 @@ public final class ConsoleProgress implements SearchListener {
     @Override
     public void epochEnded(int trialId, int epoch, Metrics metrics, double score) {
         epochsDone++;
-        print(false);
     }
 
     @Override
@@ -83,11 +98,13 @@ public final class ConsoleProgress implements SearchListener {
     String line() {
         double elapsed = (nanoClock.getAsLong() - start) / 1e9;
         long total = Math.max(planned, epochsDone);
-        String eta = epochsDone == 0 || total == epochsDone ? "-"
-            : String.format(Locale.ROOT, "%.0f s", elapsed / epochsDone * (total - epochsDone));
+        long unitsTotal = Math.max(total * partitions, unitsRecovered + unitsDone);
+        long unitsLeft = unitsTotal - unitsRecovered - unitsDone;
+        String eta = unitsDone == 0 || unitsLeft <= 0 || epochsDone == total ? "-"
+            : String.format(Locale.ROOT, "%.0f s", elapsed / unitsDone * unitsLeft);
         String bestText = Double.isNaN(best) ? "-" : String.format(Locale.ROOT, "%.4f (trial %d)", best, bestTrial);
-        return String.format(Locale.ROOT, "[%7.1f s] %d/%d epochs, %d running, best score %s, ETA %s", elapsed,
-            epochsDone, total, running.size(), bestText, eta);
+        return String.format(Locale.ROOT, "[%7.1f s] %d/%d units, %d/%d epochs, %d running, best score %s, ETA %s",
+            elapsed, unitsRecovered + unitsDone, unitsTotal, epochsDone, total, running.size(), bestText, eta);
     }
 
     private void print(boolean force) {

@@ -25,11 +25,12 @@ public final class LogicalSearch {
     private final int partitions;
     private final List<SearchListener> listeners;
     private final java.nio.file.Path profileCache;
+    private final java.nio.file.Path experimentDir;
     private boolean ran;
 
     LogicalSearch(SearchSpace space, Trainable trainable, Dataset train, Dataset validation, DataSpec data,
                   Strategy strategy, Objective objective, long seed, Executor executor, int partitions,
-                  List<SearchListener> listeners, java.nio.file.Path profileCache) {
+                  List<SearchListener> listeners, java.nio.file.Path profileCache, java.nio.file.Path experimentDir) {
         this.space = space;
         this.trainable = trainable;
         this.train = train;
@@ -42,6 +43,12 @@ public final class LogicalSearch {
         this.partitions = partitions;
         this.listeners = List.copyOf(listeners);
         this.profileCache = profileCache;
+        this.experimentDir = experimentDir;
+    }
+
+    /** The experiment directory the search records itself in and resumes from, or null. */
+    public java.nio.file.Path experimentDir() {
+        return experimentDir;
     }
 
     /** The profile cache file, or null. */

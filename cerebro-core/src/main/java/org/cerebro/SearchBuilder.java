@@ -36,6 +36,7 @@ public final class SearchBuilder {
     private int partitions;
     private java.nio.file.Path profileCache;
     private Boolean progress;
+    private java.nio.file.Path experimentDir;
 
     SearchBuilder(SearchSpace space) {
         this.space = Objects.requireNonNull(space, "space");
@@ -105,6 +106,27 @@ public final class SearchBuilder {
     }
 
     /**
+     * Records the search in directory {@code dir} so that it survives crashes: every completed
+     * unit is durable there (a checkpoint of the trial's state and a catalog entry) before it
+     * counts, and every epoch outcome before the strategy acts on it. Running the same search
+     * again against the directory resumes it: completed units are not run again, and the results
+     * equal those of an uninterrupted run with the same seed. A kill ({@code kill -9}, an
+     * {@link OutOfMemoryError}, a native crash) or a {@link RunningSearch#cancel()} loses at most
+     * the units in flight. A directory written by a different search (another space, strategy,
+     * objective, seed, trainable, partitioning or data) is refused with the differences; one in
+     * use by another process is refused too. The directory is created when absent.
+     */
+    public SearchBuilder experimentDir(java.nio.file.Path dir) {
+        once("experimentDir");
+        this.experimentDir = Objects.requireNonNull(dir, "experimentDir");
+        if (java.nio.file.Files.exists(dir) && !java.nio.file.Files.isDirectory(dir)) {
+            throw new IllegalArgumentException("experimentDir " + dir + " is a file; expected a directory (it is"
+                + " created when absent)");
+        }
+        return this;
+    }
+
+    /**
      * Whether to print a {@link ConsoleProgress} line to standard output; by default only when
      * the JVM has a console (interactive use), so tests and CI stay quiet.
      */
@@ -158,7 +180,7 @@ public final class SearchBuilder {
             all.add(new ConsoleProgress(System.out));
         }
         return new LogicalSearch(space, trainable, train, validation, new DataSpec(train.featureWidth(), numClasses),
-            strategy, objective, seed, chosen, parts, all, profileCache);
+            strategy, objective, seed, chosen, parts, all, profileCache, experimentDir);
     }
 
     /** {@code build().run()}. */

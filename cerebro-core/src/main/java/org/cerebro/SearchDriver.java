@@ -11,6 +11,8 @@ import org.cerebro.exec.EpochOutcome;
 import org.cerebro.exec.EpochTask;
 import org.cerebro.exec.ExecutionContext;
 import org.cerebro.exec.Executor;
+import org.cerebro.experiment.Experiment;
+import org.cerebro.experiment.SearchFingerprint;
 import org.cerebro.plan.MachineFacts;
 import org.cerebro.plan.PhysicalPlan;
 import org.cerebro.plan.Planner;
@@ -48,6 +50,7 @@ final class SearchDriver {
     private boolean narrowed;
     private volatile boolean cancelled;
     private double bestScore = Double.NEGATIVE_INFINITY;
+    private long unitsRecovered;
 
     private static final class Trial {
         final int id;
@@ -77,15 +80,24 @@ final class SearchDriver {
         long startNanos = System.nanoTime();
         StrategyState strategy = search.strategy().begin(search.space(), search.seed());
         Executor executor = search.executor();
-        int target = search.strategy().targetConcurrency(executor.workers());
+        int defaultTarget = search.strategy().targetConcurrency(executor.workers());
         try (executor;
+             Experiment experiment = openExperiment(defaultTarget);
              Partitions parts = search.train().partition(search.partitions(), Seeds.mix(search.seed(), PARTITION_STREAM))) {
-            stages.add(new PlannedStage(plan(parts, executor), 0, "search start"));
+            // a resumed search keeps the concurrency it was created with: its decisions replay exactly
+            int target = experiment == null ? defaultTarget : experiment.targetConcurrency();
+            PhysicalPlan plan = plan(parts, executor);
+            stages.add(new PlannedStage(plan, 0, "search start"));
             long planned = request == null ? 0
                 : request.epochsPerTrial().stream().mapToLong(Integer::longValue).sum();
             search.listeners().forEach(l -> l.searchStarted(search.summary(), planned));
+            Execution execution = new Execution(executor, experiment);
+            if (experiment != null && experiment.resumed()) {
+                unitsRecovered = experiment.unitsRecovered();
+                search.listeners().forEach(l -> l.searchResumed(execution.replaying(), unitsRecovered));
+            }
             executor.open(new ExecutionContext(search.trainable(), search.data(), parts.all(), search.validation(),
-                search.seed()));
+                search.seed(), plan.executableOperator(), execution.journal(search.listeners(), parts.count())));
             int active = 0;
             boolean done = false;
             boolean starved = false;
@@ -96,14 +108,15 @@ final class SearchDriver {
                         Trial trial = new Trial(start.trialId(), start.config(),
                             Seeds.mix(Seeds.mix(search.seed(), TRIAL_SEED_STREAM), start.trialId()));
                         trials.put(trial.id, trial);
+                        execution.trialStarted(trial.id, trial.config, trial.seed);
                         search.listeners().forEach(l -> l.trialStarted(trial.id, trial.config));
-                        executor.submit(new EpochTask(trial.id, trial.config, trial.seed, 1));
+                        execution.submit(new EpochTask(trial.id, trial.config, trial.seed, 1));
                         running.add(trial.id);
                         active++;
                         starved = false;
                     } else if (decision instanceof Decision.Resume resume) {
                         Trial trial = trials.get(resume.trialId());
-                        executor.submit(new EpochTask(trial.id, trial.config, trial.seed, trial.epochs.size() + 1));
+                        execution.submit(new EpochTask(trial.id, trial.config, trial.seed, trial.epochs.size() + 1));
                         running.add(trial.id);
                         active++;
                         starved = false;
@@ -122,7 +135,7 @@ final class SearchDriver {
                     }
                     break;
                 }
-                EpochOutcome outcome = executor.take();
+                EpochOutcome outcome = execution.take();
                 if (outcome == null) {
                     break; // cancelled: the executor has drained its units in flight
                 }
@@ -131,7 +144,8 @@ final class SearchDriver {
                     trial.failure = outcome.failure();
                     strategy.trialFailed(trial.id, outcome.epoch(), outcome.failure());
                     search.listeners().forEach(l -> l.trialFailed(trial.id, outcome.epoch(), outcome.failure()));
-                    executor.release(trial.id);
+                    execution.trialEnded(trial.id, TrialStatus.FAILED);
+                    execution.release(trial.id);
                     running.remove(trial.id);
                     active--;
                     replanIfNarrowed(active, executor.workers(), starved, (System.nanoTime() - startNanos) / 1e9);
@@ -149,18 +163,20 @@ final class SearchDriver {
                     next = EpochDecision.PAUSE; // nothing new starts once cancelled
                 }
                 switch (next) {
-                    case CONTINUE -> executor.submit(new EpochTask(trial.id, trial.config, trial.seed, outcome.epoch() + 1));
+                    case CONTINUE -> execution.submit(new EpochTask(trial.id, trial.config, trial.seed, outcome.epoch() + 1));
                     case PAUSE -> {
                         if (cancelled) {
                             pausedByCancel.add(trial.id);
                         }
-                        executor.park(trial.id);
+                        execution.park(trial.id);
                         running.remove(trial.id);
                         active--;
                     }
                     case STOP -> {
                         search.listeners().forEach(l -> l.trialStopped(trial.id, trial.epochs.size()));
-                        executor.release(trial.id);
+                        execution.trialEnded(trial.id, trial.epochs.size() >= search.strategy().maxEpochs()
+                            ? TrialStatus.COMPLETED : TrialStatus.STOPPED);
+                        execution.release(trial.id);
                         running.remove(trial.id);
                         active--;
                     }
@@ -168,14 +184,32 @@ final class SearchDriver {
                 replanIfNarrowed(active, executor.workers(), starved, (System.nanoTime() - startNanos) / 1e9);
             }
             SearchResult result = new SearchResult(search.summary(), search.objective(), results(), strategy.rungs(),
-                executor.name(), search.partitions(), executor.unitsRun(), Duration.ofNanos(System.nanoTime() - startNanos),
-                stages);
+                executor.name(), search.partitions(), executor.unitsRun(), unitsRecovered,
+                Duration.ofNanos(System.nanoTime() - startNanos), stages);
             search.listeners().forEach(l -> l.searchFinished(result));
             return result;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("search interrupted", e);
         }
+    }
+
+    /** The search's experiment directory, opened and checked against this search; null without one. */
+    private Experiment openExperiment(int targetConcurrency) {
+        if (search.experimentDir() == null) {
+            return null;
+        }
+        Map<String, String> lines = new LinkedHashMap<>();
+        lines.put("space", search.space().toString());
+        lines.put("strategy", search.strategy().describe());
+        lines.put("objective", search.objective().toString());
+        lines.put("seed", Long.toString(search.seed()));
+        lines.put("trainable", search.trainable().name());
+        lines.put("partitions", Integer.toString(search.partitions()));
+        lines.put("train", search.train().contentFingerprint());
+        lines.put("validation", search.validation().contentFingerprint());
+        return Experiment.open(search.experimentDir(), new SearchFingerprint(lines), targetConcurrency,
+            search.train().size());
     }
 
     /** Lowers the search's demand to a physical plan with the planner on the class path. */
@@ -194,12 +228,17 @@ final class SearchDriver {
                 MachineFacts.physicalMemory() / workers, MachineFacts.memoryBandwidth(), "measured memory copy",
                 search.profileCache());
             this.request = request;
-            return lower(request);
+            return lower(request, null);
         }
     }
 
-    private PhysicalPlan lower(PlanningRequest request) {
+    /** @param running the operator the executor already runs, or null at the search's start */
+    private PhysicalPlan lower(PlanningRequest request, org.cerebro.plan.Operator running) {
         PhysicalPlan plan = planOrFallback(request);
+        if (running != null && plan.chosen() != running) {
+            return plan.executedAs(running, "an executor keeps the operator it started with; switching mid-search"
+                + " is not supported yet");
+        }
         java.util.Set<org.cerebro.plan.Operator> runnable = search.executor().operators();
         if (!runnable.contains(plan.chosen())) {
             return plan.executedAs(org.cerebro.plan.Operator.MOP, "executor " + search.executor().name() + " runs "
@@ -236,7 +275,8 @@ final class SearchDriver {
                 remaining.add(Math.max(1, maxEpochs - trial.epochs.size()));
             }
         }
-        stages.add(new PlannedStage(lower(request.withDemand(remaining)), atSeconds,
+        stages.add(new PlannedStage(lower(request.withDemand(remaining), stages.get(0).plan().executableOperator()),
+            atSeconds,
             "demand narrowed to " + remaining.size() + " trial(s) for " + workers + " worker(s)"));
     }
 

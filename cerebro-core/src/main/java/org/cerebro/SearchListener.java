@@ -12,8 +12,23 @@ public interface SearchListener {
     default void searchStarted(String summary, long plannedEpochs) {
     }
 
+    /**
+     * The search resumes from its experiment directory: the events of the {@code epochsRecovered}
+     * epochs an earlier run recorded follow (replayed, trial starts and epoch ends in their
+     * original order), then the events of new work. {@code unitsRecovered} units need not run again.
+     */
+    default void searchResumed(int epochsRecovered, long unitsRecovered) {
+    }
+
     /** A trial started with {@code config}. */
     default void trialStarted(int trialId, Config config) {
+    }
+
+    /**
+     * A unit (one trial, one partition, one pass) ended; with an experiment directory it is
+     * durable by now. An epoch has {@code partitions} units.
+     */
+    default void unitDone(org.cerebro.exec.UnitRecord unit, int partitions) {
     }
 
     /** A trial ended an epoch. */

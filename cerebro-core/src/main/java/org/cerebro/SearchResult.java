@@ -35,11 +35,12 @@ public final class SearchResult {
     private final String executor;
     private final int partitions;
     private final long unitsRun;
+    private final long unitsRecovered;
     private final Duration elapsed;
     private final List<PlannedStage> stages;
 
     SearchResult(String search, Objective objective, List<TrialResult> trials, List<RungReport> rungs, String executor,
-                 int partitions, long unitsRun, Duration elapsed, List<PlannedStage> stages) {
+                 int partitions, long unitsRun, long unitsRecovered, Duration elapsed, List<PlannedStage> stages) {
         this.search = search;
         this.objective = objective;
         this.trials = List.copyOf(trials);
@@ -47,6 +48,7 @@ public final class SearchResult {
         this.executor = executor;
         this.partitions = partitions;
         this.unitsRun = unitsRun;
+        this.unitsRecovered = unitsRecovered;
         this.elapsed = elapsed;
         this.stages = List.copyOf(stages);
     }
@@ -133,9 +135,14 @@ public final class SearchResult {
         return partitions;
     }
 
-    /** Units run (one trial, one partition, one pass). */
+    /** Units run by this run (one trial, one partition, one pass). */
     public long unitsRun() {
         return unitsRun;
+    }
+
+    /** Units earlier runs of this search made durable in its experiment directory; 0 without one. */
+    public long unitsRecovered() {
+        return unitsRecovered;
     }
 
     /** Epochs completed over all trials. */
@@ -201,6 +208,7 @@ public final class SearchResult {
             .append(",\"executor\":").append(Json.string(executor))
             .append(",\"partitions\":").append(partitions)
             .append(",\"unitsRun\":").append(unitsRun)
+            .append(",\"unitsRecovered\":").append(unitsRecovered)
             .append(",\"epochsCompleted\":").append(epochsCompleted())
             .append(",\"elapsedSeconds\":").append(Json.number(elapsed.toNanos() / 1e9))
             .append(",\"plan\":").append(Json.string(plan().chosen().name()))

@@ -57,6 +57,18 @@ public interface Executor extends AutoCloseable {
     /** The trial will not run until it is submitted again: its state may leave memory as bytes. */
     void park(int trialId);
 
+    /**
+     * The trial continues from {@code progress} (a checkpoint of an earlier run): its next
+     * {@link #submit submitted} epoch is {@code progress.epochsDone() + 1} and skips the
+     * partitions already visited. Call before that submit.
+     *
+     * @throws UnsupportedOperationException when this executor cannot resume trials
+     */
+    default void restore(int trialId, TrialProgress progress) {
+        throw new UnsupportedOperationException("executor " + name() + " cannot resume trial=" + trialId
+            + " from a checkpoint");
+    }
+
     /** The trial will never run again: free its state. */
     void release(int trialId);
 

@@ -21,6 +21,7 @@ public final class SequentialExecutor implements Executor {
     private final Queue<EpochTask> queue = new ArrayDeque<>();
     private final Map<Integer, TrainableState> live = new HashMap<>();
     private final Map<Integer, byte[]> parked = new HashMap<>();
+    private final Map<Integer, TrialProgress> resumed = new HashMap<>();
     private final List<UnitRecord> records = new ArrayList<>();
     private ExecutionContext context;
     private long unitsRun;
@@ -70,36 +71,61 @@ public final class SequentialExecutor implements Executor {
         if (task == null) {
             throw new IllegalStateException("take() with no task submitted");
         }
-        List<Integer> order = VisitOrder.of(context.seed(), task.trialId(), task.epoch(), context.partitions().size());
-        TrainableState state = null;
+        TrialProgress progress = resumed.remove(task.trialId());
+        List<Integer> done = progress == null ? List.of() : progress.partitionsDone();
+        List<Integer> order = VisitOrder.resumed(context.seed(), task.trialId(), task.epoch(),
+            context.partitions().size(), done);
+        List<Integer> visited = new ArrayList<>(done);
+        double lossSum = progress == null ? 0 : progress.lossSum();
+        TrainableState state;
         try {
             state = stateOf(task);
-            double lossSum = 0;
-            for (int p : order) {
-                if (cancelled) {
-                    release(task.trialId()); // the epoch is cut short: its partial state is abandoned
-                    return null;
-                }
-                Dataset partition = context.partitions().get(p);
-                long start = System.nanoTime();
-                double loss = state.trainPass(partition);
-                records.add(new UnitRecord(task.trialId(), task.epoch(), p, 0, start, System.nanoTime()));
-                unitsRun++;
-                if (!Double.isFinite(loss)) {
-                    return fail(task, order, "training loss=" + loss + " in epoch=" + task.epoch() + " on partition=" + p);
-                }
-                lossSum += loss * partition.size();
-            }
-            Metrics metrics = state.evaluate(context.validation());
-            if (!metrics.isFinite()) {
-                return fail(task, order, "validation metrics are not finite in epoch=" + task.epoch() + ": " + metrics);
-            }
-            double trainLoss = lossSum / totalRecords();
-            return new EpochOutcome(task.trialId(), task.epoch(), metrics, trainLoss, null, order);
         } catch (RuntimeException e) {
             // an exception in user code fails the trial, never the search
             return fail(task, order, e.getClass().getName() + ": " + e.getMessage());
         }
+        for (int p : order.subList(done.size(), order.size())) {
+            if (cancelled) {
+                release(task.trialId()); // the epoch is cut short: its partial state is abandoned
+                return null;
+            }
+            Dataset partition = context.partitions().get(p);
+            long start = System.nanoTime();
+            double loss = Double.NaN;
+            Metrics metrics = null;
+            String failure = null;
+            try {
+                loss = state.trainPass(partition);
+                if (!Double.isFinite(loss)) {
+                    failure = "training loss=" + loss + " in epoch=" + task.epoch() + " on partition=" + p;
+                } else if (visited.size() == order.size() - 1) {
+                    metrics = state.evaluate(context.validation());
+                    if (!metrics.isFinite()) {
+                        failure = "validation metrics are not finite in epoch=" + task.epoch() + ": " + metrics;
+                    }
+                }
+            } catch (RuntimeException e) {
+                // an exception in user code fails the trial, never the search
+                failure = e.getClass().getName() + ": " + e.getMessage();
+            }
+            UnitRecord record = new UnitRecord(task.trialId(), task.epoch(), p, 0, start, System.nanoTime());
+            records.add(record);
+            unitsRun++;
+            if (failure != null) {
+                return fail(task, order, failure);
+            }
+            visited.add(p);
+            lossSum += loss * partition.size();
+            UnitJournal journal = context.journal();
+            Checkpoint checkpoint = journal.durable() ? journal.checkpoint(task.trialId(), task.epoch(), state) : null;
+            journal.unitDone(new CompletedUnit(record, visited, lossSum, metrics, checkpoint));
+            if (metrics != null) {
+                return new EpochOutcome(task.trialId(), task.epoch(), metrics, lossSum / context.trainingRecords(), null,
+                    order);
+            }
+        }
+        throw new IllegalStateException("trial=" + task.trialId() + " epoch=" + task.epoch() + " resumed with every"
+            + " partition done: " + done);
     }
 
     private TrainableState stateOf(EpochTask task) {
@@ -110,7 +136,7 @@ public final class SequentialExecutor implements Executor {
         byte[] bytes = parked.remove(task.trialId());
         if (bytes != null) {
             state = context.trainable().restore(task.config(), context.data(), bytes);
-        } else if (task.epoch() == 1) {
+        } else if (task.epoch() == 1) { // a trial starts
             state = context.trainable().init(task.config(), task.trialSeed(), context.data());
         } else {
             throw new IllegalStateException("trial=" + task.trialId() + " epoch=" + task.epoch()
@@ -125,14 +151,6 @@ public final class SequentialExecutor implements Executor {
         return new EpochOutcome(task.trialId(), task.epoch(), null, Double.NaN, reason, order);
     }
 
-    private long totalRecords() {
-        long total = 0;
-        for (Dataset partition : context.partitions()) {
-            total += partition.size();
-        }
-        return total;
-    }
-
     @Override
     public void park(int trialId) {
         TrainableState state = live.remove(trialId);
@@ -140,6 +158,14 @@ public final class SequentialExecutor implements Executor {
             parked.put(trialId, state.toBytes());
             state.close();
         }
+    }
+
+    @Override
+    public void restore(int trialId, TrialProgress progress) {
+        checkOpen();
+        release(trialId);
+        parked.put(trialId, progress.state());
+        resumed.put(trialId, progress);
     }
 
     @Override

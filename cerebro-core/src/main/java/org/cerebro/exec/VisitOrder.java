@@ -22,4 +22,26 @@ public final class VisitOrder {
         }
         return List.copyOf(list);
     }
+
+    /**
+     * The visit order of a trial's epoch that resumes after {@code visited}: those partitions
+     * first, then the others, each group in {@link #of} order. When {@code visited} is a prefix
+     * of {@link #of} (a fixed-order run), this equals {@link #of}.
+     */
+    public static List<Integer> resumed(long seed, int trialId, int epoch, int partitions,
+                                        java.util.Collection<Integer> visited) {
+        List<Integer> fixed = of(seed, trialId, epoch, partitions);
+        List<Integer> order = new ArrayList<>(partitions);
+        for (int p : fixed) {
+            if (visited.contains(p)) {
+                order.add(p);
+            }
+        }
+        for (int p : fixed) {
+            if (!visited.contains(p)) {
+                order.add(p);
+            }
+        }
+        return List.copyOf(order);
+    }
 }

@@ -32,6 +32,11 @@ public record PhysicalPlan(String planner, PlanningInput input, Operator chosen,
         return new PhysicalPlan(planner, input, chosen, candidates, reason, operator + " (" + why + ")");
     }
 
+    /** The operator the executor runs: the chosen one, or the one it fell back to. */
+    public Operator executableOperator() {
+        return Operator.valueOf(executable.split(" ", 2)[0]);
+    }
+
     /** The EXPLAIN text, without measurements. */
     public String explain() {
         return explain(Double.NaN);

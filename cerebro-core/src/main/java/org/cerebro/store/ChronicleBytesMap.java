@@ -1,8 +1,12 @@
 package org.cerebro.store;
 
 import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
+import net.openhft.chronicle.hash.ChronicleHashCorruption;
 import net.openhft.chronicle.map.ChronicleMap;
+import net.openhft.chronicle.map.ChronicleMapBuilder;
 
 /**
  * The Chronicle Map behind a {@link DurableMap}. Loaded only after {@link ChronicleSettings#apply()}.
@@ -13,11 +17,31 @@ final class ChronicleBytesMap {
 
     static ChronicleMap<String, byte[]> open(Path file, String name, long maxEntries, int averageKeyBytes,
                                              int averageValueBytes) throws IOException {
+        return builder(name, maxEntries, averageKeyBytes, averageValueBytes).createPersistedTo(file.toFile());
+    }
+
+    /**
+     * Opens an existing file through Chronicle's recovery, which repairs what a writer killed
+     * mid-update left (held segment locks, counters) and drops entries whose checksum fails,
+     * reporting each to {@code corruptions}; creates the file when absent.
+     */
+    static ChronicleMap<String, byte[]> recover(Path file, String name, long maxEntries, int averageKeyBytes,
+                                                int averageValueBytes, List<String> corruptions) throws IOException {
+        ChronicleMapBuilder<String, byte[]> builder = builder(name, maxEntries, averageKeyBytes, averageValueBytes);
+        if (!Files.exists(file)) {
+            return builder.createPersistedTo(file.toFile());
+        }
+        return builder.recoverPersistedTo(file.toFile(), false,
+            (ChronicleHashCorruption corruption) -> corruptions.add(corruption.message()));
+    }
+
+    private static ChronicleMapBuilder<String, byte[]> builder(String name, long maxEntries, int averageKeyBytes,
+                                                              int averageValueBytes) {
         return ChronicleMap.of(String.class, byte[].class)
             .name(name)
             .entries(maxEntries)
             .averageKeySize(averageKeyBytes)
             .averageValueSize(averageValueBytes)
-            .createPersistedTo(file.toFile());
+            .checksumEntries(true);
     }
 }

@@ -35,6 +35,22 @@ public final class DurableMap implements AutoCloseable {
      * @throws IllegalStateException when the JVM lacks the flags Chronicle needs, listing them
      */
     public static DurableMap open(Path file, long maxEntries, int averageKeyBytes, int averageValueBytes) {
+        return open(file, maxEntries, averageKeyBytes, averageValueBytes, null);
+    }
+
+    /**
+     * Opens {@code file} like {@link #open}, but an existing file goes through Chronicle's
+     * recovery first: use it for a file whose last writer may have been killed mid-update. Every
+     * entry is checksummed; an entry whose checksum fails is dropped and described in
+     * {@code corruptions}.
+     */
+    public static DurableMap openRecovering(Path file, long maxEntries, int averageKeyBytes, int averageValueBytes,
+                                            List<String> corruptions) {
+        return open(file, maxEntries, averageKeyBytes, averageValueBytes, Objects.requireNonNull(corruptions));
+    }
+
+    private static DurableMap open(Path file, long maxEntries, int averageKeyBytes, int averageValueBytes,
+                                   List<String> corruptions) {
         Objects.requireNonNull(file, "file");
         if (maxEntries < 1 || averageKeyBytes < 1 || averageValueBytes < 1) {
             throw new IllegalArgumentException("file=" + file + " maxEntries=" + maxEntries + " averageKeyBytes="
@@ -47,7 +63,9 @@ public final class DurableMap implements AutoCloseable {
                 Files.createDirectories(parent);
             }
             String name = file.getFileName().toString();
-            return new DurableMap(file, ChronicleBytesMap.open(file, name, maxEntries, averageKeyBytes, averageValueBytes));
+            return new DurableMap(file, corruptions == null
+                ? ChronicleBytesMap.open(file, name, maxEntries, averageKeyBytes, averageValueBytes)
+                : ChronicleBytesMap.recover(file, name, maxEntries, averageKeyBytes, averageValueBytes, corruptions));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open durable map file=" + file, e);
         } catch (RuntimeException e) {

@@ -18,14 +18,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.cerebro.data.Dataset;
+import java.util.EnumSet;
+import java.util.Set;
+import org.cerebro.exec.CompletedUnit;
 import org.cerebro.exec.EpochOutcome;
 import org.cerebro.exec.EpochTask;
 import org.cerebro.exec.ExecutionContext;
 import org.cerebro.exec.Executor;
+import org.cerebro.exec.TrialProgress;
 import org.cerebro.exec.UnitRecord;
 import org.cerebro.exec.WorkerDevice;
+import org.cerebro.plan.Operator;
+import org.cerebro.optimizer.schedule.EpochScheduler;
 import org.cerebro.optimizer.schedule.MopScheduler;
 import org.cerebro.optimizer.schedule.Placement;
+import org.cerebro.optimizer.schedule.TaskParallelScheduler;
 import org.cerebro.optimizer.schedule.Unit;
 import org.cerebro.train.TrainableState;
 
@@ -51,7 +58,7 @@ public final class LocalExecutor implements Executor {
     private final MopScheduler.VisitPolicy policy;
 
     private ExecutionContext context;
-    private MopScheduler scheduler;
+    private EpochScheduler scheduler;
     private int partitions;
     private long totalRecords;
     private final List<Disruptor<UnitEvent>> dispatch = new ArrayList<>();
@@ -64,6 +71,7 @@ public final class LocalExecutor implements Executor {
     private final Map<Integer, EpochTask> tasks = new HashMap<>();
     private final Map<Integer, TrainableState> idle = new HashMap<>();
     private final Map<Integer, byte[]> parked = new HashMap<>();
+    private final Map<Integer, TrialProgress> resumed = new HashMap<>();
     private final Map<Integer, List<Integer>> visits = new HashMap<>();
     private final Map<Integer, Double> lossSums = new HashMap<>();
     private final Deque<EpochOutcome> ready = new ArrayDeque<>();
@@ -131,6 +139,12 @@ public final class LocalExecutor implements Executor {
         return devices.get(0).kind();
     }
 
+    /** Model hopper parallelism and task parallelism (each worker trains whole trials; no hops). */
+    @Override
+    public Set<Operator> operators() {
+        return EnumSet.of(Operator.MOP, Operator.TASK_PARALLEL);
+    }
+
     @Override
     public int workers() {
         return devices.size();
@@ -147,7 +161,12 @@ public final class LocalExecutor implements Executor {
         for (Dataset partition : context.partitions()) {
             totalRecords += partition.size();
         }
-        scheduler = new MopScheduler(Placement.replicated(n, partitions, 1), policy, context.seed());
+        scheduler = switch (context.operator()) {
+            case MOP -> new MopScheduler(Placement.replicated(n, partitions, 1), policy, context.seed());
+            case TASK_PARALLEL -> new TaskParallelScheduler(n, partitions, context.seed());
+            default -> throw new IllegalArgumentException("operator=" + context.operator() + " expected one of "
+                + operators() + ": the search falls back to MOP for the others");
+        };
         context.trainable().configureWorkers(n);
         completions = RingBuffer.createMultiProducer(UnitEvent::new, ringSize(2 * n), new BlockingWaitStrategy());
         consumed = new Sequence(-1);
@@ -178,15 +197,21 @@ public final class LocalExecutor implements Executor {
         if (tasks.containsKey(t)) {
             throw new IllegalStateException("trial=" + t + " already has epoch=" + tasks.get(t).epoch() + " queued");
         }
+        TrialProgress progress = resumed.remove(t);
+        List<Integer> done = progress == null ? List.of() : progress.partitionsDone();
+        if (progress != null && progress.epochsDone() != task.epoch() - 1) {
+            throw new IllegalStateException("trial=" + t + " epoch=" + task.epoch() + " submitted but its restored"
+                + " progress has " + progress.epochsDone() + " epochs done");
+        }
         if (!scheduler.knows(t)) {
-            scheduler.admit(t, task.epoch() - 1);
+            scheduler.admit(t, task.epoch() - 1, done);
         } else if (scheduler.epochsDone(t) != task.epoch() - 1) {
             throw new IllegalStateException("trial=" + t + " epoch=" + task.epoch() + " submitted but the trial has done "
                 + scheduler.epochsDone(t) + " epochs");
         }
         tasks.put(t, task);
-        visits.put(t, new ArrayList<>());
-        lossSums.put(t, 0.0);
+        visits.put(t, new ArrayList<>(done));
+        lossSums.put(t, progress == null ? 0.0 : progress.lossSum());
         scheduler.grant(t, task.epoch());
     }
 
@@ -265,7 +290,14 @@ public final class LocalExecutor implements Executor {
         int t = done.trialId;
         busy[done.worker] = false;
         inFlight--;
-        records.add(new UnitRecord(t, done.epoch, done.partition, done.worker, done.startNanos, done.endNanos));
+        if (done.fatal != null) {
+            cancelled = true; // nothing more starts; close() lets the units in flight end
+            throw new IllegalStateException("worker=" + done.worker + " failed on trial=" + t + " epoch=" + done.epoch
+                + " partition=" + done.partition + ": " + done.fatal + "; the run stops (units completed before"
+                + " are kept in the experiment directory, if any: run the search again to resume)", done.fatal);
+        }
+        UnitRecord record = new UnitRecord(t, done.epoch, done.partition, done.worker, done.startNanos, done.endNanos);
+        records.add(record);
         visits.get(t).add(done.partition);
         Unit unit = new Unit(t, done.epoch - 1, done.partition, done.worker);
         if (done.failure != null) {
@@ -280,7 +312,9 @@ public final class LocalExecutor implements Executor {
             return;
         }
         idle.put(t, done.state);
-        lossSums.merge(t, done.loss * context.partitions().get(done.partition).size(), Double::sum);
+        double lossSum = lossSums.merge(t, done.loss * context.partitions().get(done.partition).size(), Double::sum);
+        // durable (with an experiment directory) before the scheduler counts it and moves the trial on
+        context.journal().unitDone(new CompletedUnit(record, visits.get(t), lossSum, done.metrics, done.checkpoint));
         if (scheduler.completeUnit(unit)) {
             tasks.remove(t);
             ready.add(new EpochOutcome(t, done.epoch, done.metrics, lossSums.remove(t) / totalRecords, null,
@@ -295,6 +329,17 @@ public final class LocalExecutor implements Executor {
             parked.put(trialId, state.toBytes());
             state.close();
         }
+    }
+
+    @Override
+    public void restore(int trialId, TrialProgress progress) {
+        checkOpen();
+        if (tasks.containsKey(trialId) || scheduler.knows(trialId)) {
+            throw new IllegalStateException("trial=" + trialId + " is already known to this executor: restore it"
+                + " before its first submit");
+        }
+        parked.put(trialId, progress.state());
+        resumed.put(trialId, progress);
     }
 
     @Override

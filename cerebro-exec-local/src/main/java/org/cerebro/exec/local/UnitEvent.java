@@ -1,5 +1,6 @@
 package org.cerebro.exec.local;
 
+import org.cerebro.exec.Checkpoint;
 import org.cerebro.space.Config;
 import org.cerebro.train.Metrics;
 import org.cerebro.train.TrainableState;
@@ -26,6 +27,8 @@ final class UnitEvent {
     double loss;
     Metrics metrics;        // set on the epoch's last unit
     String failure;         // null when it succeeded
+    Checkpoint checkpoint;  // the state after the unit, when the journal is durable
+    Throwable fatal;        // an Error (or a failed checkpoint write): the run cannot go on
 
     void copyFrom(UnitEvent other) {
         trialId = other.trialId;
@@ -42,6 +45,8 @@ final class UnitEvent {
         loss = other.loss;
         metrics = other.metrics;
         failure = other.failure;
+        checkpoint = other.checkpoint;
+        fatal = other.fatal;
     }
 
     void clearReferences() {
@@ -50,5 +55,7 @@ final class UnitEvent {
         restoreBytes = null;
         metrics = null;
         failure = null;
+        checkpoint = null;
+        fatal = null;
     }
 }

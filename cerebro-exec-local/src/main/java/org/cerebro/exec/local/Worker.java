@@ -2,6 +2,7 @@ package org.cerebro.exec.local;
 
 import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.RingBuffer;
+import org.cerebro.exec.Checkpoint;
 import org.cerebro.exec.ExecutionContext;
 import org.cerebro.train.Metrics;
 import org.cerebro.train.Trainable;
@@ -10,8 +11,10 @@ import org.cerebro.train.TrainableState;
 /**
  * One device's worker: takes units from its dispatch ring, trains the trial one pass over the
  * partition (initialising or restoring its state when needed, evaluating after the epoch's last
- * unit) and publishes the outcome, with the state, on the completion ring. An exception in user
- * code, or a non-finite loss, becomes a failed outcome; it never kills the worker.
+ * unit), checkpoints the state when the search keeps an experiment directory, and publishes the
+ * outcome, with the state, on the completion ring. An exception in user code, or a non-finite
+ * loss, becomes a failed outcome of that trial; an {@link Error} (out of memory) or a checkpoint
+ * that cannot be written is published as fatal, and the executor ends the run.
  *
  * <p>Runs on its own thread; owns a trial's state only between taking and publishing its unit.
  */
@@ -35,6 +38,8 @@ final class Worker implements EventHandler<UnitEvent> {
         double loss = Double.NaN;
         Metrics metrics = null;
         String failure = null;
+        Checkpoint checkpoint = null;
+        Throwable fatal = null;
         try {
             if (state == null) {
                 state = unit.restoreBytes != null
@@ -52,6 +57,15 @@ final class Worker implements EventHandler<UnitEvent> {
             }
         } catch (RuntimeException e) {
             failure = e.getClass().getName() + ": " + e.getMessage();
+        } catch (Error e) {
+            fatal = e; // OutOfMemoryError and the like: this JVM is not fit to train on
+        }
+        if (failure == null && fatal == null && context.journal().durable()) {
+            try {
+                checkpoint = context.journal().checkpoint(unit.trialId, unit.epoch, state);
+            } catch (RuntimeException | Error e) {
+                fatal = e; // a checkpoint that cannot be written: the run cannot go on durably
+            }
         }
         long end = System.nanoTime();
         long slot = completions.next();
@@ -64,6 +78,8 @@ final class Worker implements EventHandler<UnitEvent> {
         done.loss = loss;
         done.metrics = metrics;
         done.failure = failure;
+        done.checkpoint = checkpoint;
+        done.fatal = fatal;
         completions.publish(slot);
         unit.clearReferences();
     }

@@ -27,7 +27,7 @@ import org.cerebro.exec.VisitOrder;
  * <p>Not thread-safe: one scheduling thread. A decision costs O(partitions held by the worker):
  * each partition keeps the set of trials eligible for it, updated in O(partitions) per unit.
  */
-public final class MopScheduler implements UnitScheduler {
+public final class MopScheduler implements EpochScheduler {
     /** How a trial's partitions are ordered within an epoch. */
     public enum VisitPolicy {
         /** Any partition not yet visited this epoch (the paper's randomized scheduler): faster, timing-dependent. */
@@ -91,6 +91,11 @@ public final class MopScheduler implements UnitScheduler {
 
     /** Registers {@code trial} as having completed {@code epochsDone} epochs already (a resumed trial). */
     public void admit(int trial, int epochsDone) {
+        admit(trial, epochsDone, List.of());
+    }
+
+    @Override
+    public void admit(int trial, int epochsDone, List<Integer> visitedThisEpoch) {
         if (trial < 0 || epochsDone < 0) {
             throw new IllegalArgumentException("trial=" + trial + " epochsDone=" + epochsDone + " expected >= 0");
         }
@@ -101,13 +106,15 @@ public final class MopScheduler implements UnitScheduler {
         known[trial] = true;
         epoch[trial] = epochsDone;
         granted[trial] = epochsDone;
-        visited[trial] = new boolean[partitions];
+        visited[trial] = EpochOrders.visited(trial, visitedThisEpoch, partitions);
+        visitedCount[trial] = visitedThisEpoch.size();
     }
 
     /**
      * Lets {@code trial} train until it has completed {@code untilEpochs} epochs; admits it with
      * none done if it is new. Granting never takes epochs back.
      */
+    @Override
     public void grant(int trial, int untilEpochs) {
         if (trial < 0 || trial >= known.length || !known[trial]) {
             admit(trial, 0);
@@ -143,7 +150,7 @@ public final class MopScheduler implements UnitScheduler {
 
     private void newEpochOrder(int t) {
         if (policy == VisitPolicy.FIXED) {
-            order[t] = VisitOrder.of(seed, t, epoch[t] + 1, partitions).stream().mapToInt(Integer::intValue).toArray();
+            order[t] = EpochOrders.of(seed, t, epoch[t] + 1, partitions, visited[t]);
         }
     }
 
@@ -209,6 +216,7 @@ public final class MopScheduler implements UnitScheduler {
      *
      * @return whether it completed its trial's epoch
      */
+    @Override
     public boolean completeUnit(Unit unit) {
         int t = unit.trial();
         checkRunning(unit);
@@ -237,6 +245,7 @@ public final class MopScheduler implements UnitScheduler {
     }
 
     /** Forgets a trial that will never run again (stopped or failed); its granted epochs are dropped. */
+    @Override
     public void retire(int trial) {
         if (trial >= known.length || !known[trial]) {
             return;
@@ -264,16 +273,19 @@ public final class MopScheduler implements UnitScheduler {
     }
 
     /** Whether {@code trial} has been admitted. */
+    @Override
     public boolean knows(int trial) {
         return trial >= 0 && trial < known.length && known[trial];
     }
 
     /** Epochs {@code trial} has completed. */
+    @Override
     public int epochsDone(int trial) {
         return epoch[trial];
     }
 
     /** Units of its current epoch {@code trial} has completed. */
+    @Override
     public int visitedThisEpoch(int trial) {
         return visitedCount[trial];
     }

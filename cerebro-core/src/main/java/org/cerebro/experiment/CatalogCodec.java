@@ -1,0 +1,188 @@
+package org.cerebro.experiment;
+
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32C;
+import org.cerebro.exec.Checkpoint;
+import org.cerebro.exec.EpochOutcome;
+import org.cerebro.train.Metrics;
+
+/**
+ * The catalog's value formats: {@code [kind int][version int][fields...][crc32c int]}, fields
+ * big-endian through {@link DataOutputStream}, strings as modified UTF-8, and a trailing CRC-32C
+ * over everything before it. A value that fails its CRC, kind or version decodes to null: the
+ * caller falls back to an older copy rather than trusting it.
+ */
+final class CatalogCodec {
+    static final int TRIAL = 0x43545231;   // "CTR1"
+    static final int OUTCOME = 0x434F5531; // "COU1"
+    static final int VERSION = 1;
+
+    private CatalogCodec() {
+    }
+
+    static byte[] encode(TrialRecord r) {
+        return write(TRIAL, out -> {
+            out.writeLong(r.seq());
+            out.writeInt(r.trialId());
+            out.writeUTF(r.config());
+            out.writeLong(r.trialSeed());
+            out.writeUTF(r.status());
+            out.writeInt(r.epochsDone());
+            writeInts(out, r.partitionsDone());
+            out.writeDouble(r.lossSum());
+            out.writeLong(r.unitsDone());
+            out.writeBoolean(r.checkpoint() != null);
+            if (r.checkpoint() != null) {
+                out.writeUTF(r.checkpoint().file());
+                out.writeLong(r.checkpoint().length());
+                out.writeInt(r.checkpoint().crc32c());
+            }
+            out.writeInt(r.history().size());
+            for (EpochOutcome outcome : r.history()) {
+                writeOutcome(out, outcome);
+            }
+        });
+    }
+
+    static TrialRecord decodeTrial(byte[] value) {
+        return read(value, TRIAL, in -> {
+            long seq = in.readLong();
+            int trialId = in.readInt();
+            String config = in.readUTF();
+            long trialSeed = in.readLong();
+            String status = in.readUTF();
+            int epochsDone = in.readInt();
+            List<Integer> partitionsDone = readInts(in);
+            double lossSum = in.readDouble();
+            long unitsDone = in.readLong();
+            Checkpoint checkpoint = in.readBoolean() ? new Checkpoint(in.readUTF(), in.readLong(), in.readInt()) : null;
+            int epochs = in.readInt();
+            List<EpochOutcome> history = new ArrayList<>(epochs);
+            for (int i = 0; i < epochs; i++) {
+                history.add(readOutcome(in));
+            }
+            return new TrialRecord(seq, trialId, config, trialSeed, status, epochsDone, partitionsDone, lossSum,
+                unitsDone, checkpoint, history);
+        });
+    }
+
+    static byte[] encode(EpochOutcome outcome) {
+        return write(OUTCOME, out -> writeOutcome(out, outcome));
+    }
+
+    static EpochOutcome decodeOutcome(byte[] value) {
+        return read(value, OUTCOME, CatalogCodec::readOutcome);
+    }
+
+    private static void writeOutcome(DataOutputStream out, EpochOutcome o) throws IOException {
+        out.writeInt(o.trialId());
+        out.writeInt(o.epoch());
+        out.writeDouble(o.trainLoss());
+        out.writeBoolean(o.failure() != null);
+        if (o.failure() != null) {
+            out.writeUTF(o.failure());
+        }
+        out.writeBoolean(o.metrics() != null);
+        if (o.metrics() != null) {
+            out.writeDouble(o.metrics().loss());
+            out.writeDouble(o.metrics().accuracy());
+            out.writeInt(o.metrics().extra().size());
+            for (Map.Entry<String, Double> e : o.metrics().extra().entrySet()) {
+                out.writeUTF(e.getKey());
+                out.writeDouble(e.getValue());
+            }
+        }
+        writeInts(out, o.visitOrder());
+    }
+
+    private static EpochOutcome readOutcome(DataInputStream in) throws IOException {
+        int trialId = in.readInt();
+        int epoch = in.readInt();
+        double trainLoss = in.readDouble();
+        String failure = in.readBoolean() ? in.readUTF() : null;
+        Metrics metrics = null;
+        if (in.readBoolean()) {
+            double loss = in.readDouble();
+            double accuracy = in.readDouble();
+            int extras = in.readInt();
+            Map<String, Double> extra = new LinkedHashMap<>();
+            for (int i = 0; i < extras; i++) {
+                extra.put(in.readUTF(), in.readDouble());
+            }
+            metrics = new Metrics(loss, accuracy, extra);
+        }
+        return new EpochOutcome(trialId, epoch, metrics, trainLoss, failure, readInts(in));
+    }
+
+    private static void writeInts(DataOutputStream out, List<Integer> values) throws IOException {
+        out.writeInt(values.size());
+        for (int v : values) {
+            out.writeInt(v);
+        }
+    }
+
+    private static List<Integer> readInts(DataInputStream in) throws IOException {
+        int n = in.readInt();
+        if (n < 0 || n > 1 << 24) {
+            throw new IOException("list length=" + n);
+        }
+        List<Integer> values = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            values.add(in.readInt());
+        }
+        return values;
+    }
+
+    private interface Writer {
+        void write(DataOutputStream out) throws IOException;
+    }
+
+    private interface Reader<T> {
+        T read(DataInputStream in) throws IOException;
+    }
+
+    private static byte[] write(int kind, Writer fields) {
+        try {
+            ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
+            DataOutputStream out = new DataOutputStream(bytes);
+            out.writeInt(kind);
+            out.writeInt(VERSION);
+            fields.write(out);
+            out.flush();
+            CRC32C crc = new CRC32C();
+            crc.update(bytes.toByteArray());
+            out.writeInt((int) crc.getValue());
+            return bytes.toByteArray();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot encode a catalog value", e); // in-memory: cannot happen
+        }
+    }
+
+    private static <T> T read(byte[] value, int kind, Reader<T> fields) {
+        if (value == null || value.length < 12) {
+            return null;
+        }
+        CRC32C crc = new CRC32C();
+        crc.update(value, 0, value.length - 4);
+        if ((int) crc.getValue() != ByteBuffer.wrap(value, value.length - 4, 4).getInt()) {
+            return null;
+        }
+        try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(value, 0, value.length - 4))) {
+            if (in.readInt() != kind || in.readInt() != VERSION) {
+                return null;
+            }
+            return fields.read(in);
+        } catch (IOException | RuntimeException e) {
+            return null;
+        }
+    }
+}

@@ -1,0 +1,186 @@
+package org.cerebro;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+import org.cerebro.data.Dataset;
+import org.cerebro.exec.Executor;
+import org.cerebro.exec.SequentialExecutor;
+import org.cerebro.exec.UnitRecord;
+import org.cerebro.space.HParam;
+import org.cerebro.space.SearchSpace;
+import org.cerebro.strategy.Strategy;
+import org.cerebro.train.MlpTrainable;
+import org.cerebro.train.MlpTrainableTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Experiment directories in one JVM: a search cancelled at any unit resumes to the results of an
+ * uninterrupted run without running completed units again; damage is detected; a directory of
+ * another search, or one in use, is refused. (The kill -9 test is in cerebro-exec-local.)
+ */
+class ExperimentResumeTest {
+    private static Dataset train;
+    private static Dataset validation;
+
+    @BeforeAll
+    static void data() {
+        train = MlpTrainableTest.blobs(240, 1);
+        validation = MlpTrainableTest.blobs(60, 2);
+    }
+
+    @AfterAll
+    static void free() {
+        train.close();
+        validation.close();
+    }
+
+    /** ASHA: adaptive, so a resume must replay the strategy's decisions, not only the trials. */
+    static SearchBuilder search(long seed, Executor executor) {
+        return Cerebro.search(SearchSpace.of(HParam.logUniform("lr", 0.01, 0.3), HParam.choice("hidden", 0, 4)))
+            .trainable(new MlpTrainable()).data(train, validation)
+            .strategy(Strategy.asha(1, 4, 2).maxTrials(6))
+            .objective(Objective.maximize("accuracy")).seed(seed).partitions(3).executor(executor).progress(false);
+    }
+
+    /** Runs until {@code units} units are done, then cancels; returns the cancelled result. */
+    static SearchResult runAndCancelAfter(SearchBuilder builder, int units) throws InterruptedException {
+        AtomicReference<RunningSearch> handle = new AtomicReference<>();
+        AtomicInteger done = new AtomicInteger();
+        LogicalSearch search = builder.listener(new SearchListener() {
+            @Override
+            public void unitDone(UnitRecord unit, int partitions) {
+                if (done.incrementAndGet() == units) {
+                    while (handle.get() == null) {
+                        Thread.onSpinWait();
+                    }
+                    handle.get().cancel();
+                }
+            }
+        }).build();
+        handle.set(search.start());
+        return handle.get().await();
+    }
+
+    @Test
+    void aSearchCancelledAtAnyUnitResumesToTheUninterruptedResults(@TempDir Path tmp) throws Exception {
+        SearchResult uninterrupted = search(5, new SequentialExecutor()).run();
+        long total = uninterrupted.unitsRun();
+        assertTrue(total > 20, "units " + total);
+        for (int cutAt : new int[] {1, 2, 7, 13, (int) total - 1}) {
+            Path dir = tmp.resolve("cut-" + cutAt);
+            SearchResult cut = runAndCancelAfter(search(5, new SequentialExecutor()).experimentDir(dir), cutAt);
+            assertEquals(cutAt, cut.unitsRun(), "the sequential executor stops at the unit boundary");
+            assertTrue(cut.trials().stream().anyMatch(t -> t.status() == TrialStatus.CANCELLED), "cut at " + cutAt);
+            SearchResult resumed = search(5, new SequentialExecutor()).experimentDir(dir).run();
+            assertEquals(uninterrupted.trials(), resumed.trials(), "cut at " + cutAt);
+            assertEquals(cutAt, resumed.unitsRecovered(), "cut at " + cutAt);
+            assertEquals(total, resumed.unitsRecovered() + resumed.unitsRun(), "no unit runs twice; cut at " + cutAt);
+            // and a finished directory replays without running anything
+            SearchResult again = search(5, new SequentialExecutor()).experimentDir(dir).run();
+            assertEquals(uninterrupted.trials(), again.trials());
+            assertEquals(0, again.unitsRun());
+        }
+    }
+
+    @Test
+    void resumingTwiceGivesTheSameResultsToo(@TempDir Path tmp) throws Exception {
+        SearchResult uninterrupted = search(9, new SequentialExecutor()).run();
+        Path dir = tmp.resolve("exp");
+        runAndCancelAfter(search(9, new SequentialExecutor()).experimentDir(dir), 4);
+        runAndCancelAfter(search(9, new SequentialExecutor()).experimentDir(dir), 5);
+        SearchResult resumed = search(9, new SequentialExecutor()).experimentDir(dir).run();
+        assertEquals(uninterrupted.trials(), resumed.trials());
+        assertEquals(uninterrupted.unitsRun(), resumed.unitsRecovered() + resumed.unitsRun());
+    }
+
+    @Test
+    void aDamagedNewestCheckpointIsIgnoredForThePreviousOne(@TempDir Path tmp) throws Exception {
+        SearchResult uninterrupted = search(5, new SequentialExecutor()).run();
+        Path dir = tmp.resolve("exp");
+        runAndCancelAfter(search(5, new SequentialExecutor()).experimentDir(dir), 8);
+        Path newest;
+        try (Stream<Path> files = Files.list(dir.resolve("checkpoints"))) {
+            newest = files.max(Comparator.comparingLong(ExperimentResumeTest::counter)).orElseThrow();
+        }
+        try (FileChannel channel = FileChannel.open(newest, StandardOpenOption.WRITE)) {
+            channel.truncate(channel.size() / 2); // as a torn write would leave it
+        }
+        SearchResult resumed = search(5, new SequentialExecutor()).experimentDir(dir).run();
+        assertEquals(uninterrupted.trials(), resumed.trials());
+        assertEquals(uninterrupted.unitsRun() + 1, resumed.unitsRecovered() + resumed.unitsRun(),
+            "the unit whose checkpoint was damaged ran again, nothing else");
+    }
+
+    private static long counter(Path checkpoint) {
+        String name = checkpoint.getFileName().toString(); // t<trial>-e<epoch>-r<run>-<counter>.ckpt
+        return Long.parseLong(name.substring(name.lastIndexOf('-') + 1, name.indexOf(".ckpt")));
+    }
+
+    @Test
+    void aDirectoryOfAnotherSearchIsRefusedWithTheDifferences(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("exp");
+        runAndCancelAfter(search(5, new SequentialExecutor()).experimentDir(dir), 3);
+        IllegalArgumentException otherSeed = assertThrows(IllegalArgumentException.class,
+            () -> search(6, new SequentialExecutor()).experimentDir(dir).run());
+        assertTrue(otherSeed.getMessage().contains("belongs to a different search"), otherSeed.getMessage());
+        assertTrue(otherSeed.getMessage().contains("seed: directory has '5', this search has '6'"),
+            otherSeed.getMessage());
+        try (Dataset otherData = MlpTrainableTest.blobs(240, 3)) {
+            IllegalArgumentException data = assertThrows(IllegalArgumentException.class, () -> Cerebro.search(
+                    SearchSpace.of(HParam.logUniform("lr", 0.01, 0.3), HParam.choice("hidden", 0, 4)))
+                .trainable(new MlpTrainable()).data(otherData, validation).strategy(Strategy.asha(1, 4, 2).maxTrials(6))
+                .objective(Objective.maximize("accuracy")).seed(5).partitions(3).progress(false)
+                .experimentDir(dir).run());
+            assertTrue(data.getMessage().contains("train: directory has '240x5/3 crc32c="), data.getMessage());
+        }
+        IllegalArgumentException strategy = assertThrows(IllegalArgumentException.class, () -> Cerebro.search(
+                SearchSpace.of(HParam.logUniform("lr", 0.01, 0.3), HParam.choice("hidden", 0, 4)))
+            .trainable(new MlpTrainable()).data(train, validation).strategy(Strategy.random(6, 4))
+            .objective(Objective.maximize("accuracy")).seed(5).partitions(3).progress(false)
+            .experimentDir(dir).run());
+        assertTrue(strategy.getMessage().contains("strategy: directory has 'asha("), strategy.getMessage());
+        // refused without damage: the right search still resumes
+        SearchResult resumed = search(5, new SequentialExecutor()).experimentDir(dir).run();
+        assertEquals(search(5, new SequentialExecutor()).run().trials(), resumed.trials());
+    }
+
+    @Test
+    void aDirectoryInUseIsRefused(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("exp");
+        AtomicReference<Throwable> second = new AtomicReference<>();
+        SearchResult first = search(5, new SequentialExecutor()).experimentDir(dir).listener(new SearchListener() {
+            @Override
+            public void unitDone(UnitRecord unit, int partitions) {
+                if (second.get() == null) {
+                    second.set(assertThrows(IllegalStateException.class,
+                        () -> search(5, new SequentialExecutor()).experimentDir(dir).run()));
+                }
+            }
+        }).run();
+        assertTrue(second.get().getMessage().contains("is in use by another running search"), second.get().getMessage());
+        assertEquals(search(5, new SequentialExecutor()).run().trials(), first.trials());
+    }
+
+    @Test
+    void aFileIsNotAnExperimentDirectory(@TempDir Path tmp) throws IOException {
+        Path file = Files.writeString(tmp.resolve("file"), "x");
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
+            () -> search(5, new SequentialExecutor()).experimentDir(file));
+        assertTrue(e.getMessage().contains("is a file"), e.getMessage());
+    }
+}
