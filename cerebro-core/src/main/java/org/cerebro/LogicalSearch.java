@@ -26,11 +26,13 @@ public final class LogicalSearch {
     private final List<SearchListener> listeners;
     private final java.nio.file.Path profileCache;
     private final java.nio.file.Path experimentDir;
+    private final org.cerebro.plan.Operator operator;
     private boolean ran;
 
     LogicalSearch(SearchSpace space, Trainable trainable, Dataset train, Dataset validation, DataSpec data,
                   Strategy strategy, Objective objective, long seed, Executor executor, int partitions,
-                  List<SearchListener> listeners, java.nio.file.Path profileCache, java.nio.file.Path experimentDir) {
+                  List<SearchListener> listeners, java.nio.file.Path profileCache, java.nio.file.Path experimentDir,
+                  org.cerebro.plan.Operator operator) {
         this.space = space;
         this.trainable = trainable;
         this.train = train;
@@ -44,6 +46,12 @@ public final class LogicalSearch {
         this.listeners = List.copyOf(listeners);
         this.profileCache = profileCache;
         this.experimentDir = experimentDir;
+        this.operator = operator;
+    }
+
+    /** The operator the search was told to run ({@link SearchBuilder#operator}), or null: the planner's choice. */
+    public org.cerebro.plan.Operator operator() {
+        return operator;
     }
 
     /** The experiment directory the search records itself in and resumes from, or null. */

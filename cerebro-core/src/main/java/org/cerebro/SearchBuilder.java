@@ -37,6 +37,7 @@ public final class SearchBuilder {
     private java.nio.file.Path profileCache;
     private Boolean progress;
     private java.nio.file.Path experimentDir;
+    private org.cerebro.plan.Operator operator;
 
     SearchBuilder(SearchSpace space) {
         this.space = Objects.requireNonNull(space, "space");
@@ -127,6 +128,17 @@ public final class SearchBuilder {
     }
 
     /**
+     * Runs the search with {@code operator} whatever the cost-based planner prefers (a hint, as
+     * in a database); EXPLAIN still shows the planner's estimates and says the operator was
+     * forced. The executor must run it ({@link Executor#operators()}), checked at {@link #build()}.
+     */
+    public SearchBuilder operator(org.cerebro.plan.Operator operator) {
+        once("operator");
+        this.operator = Objects.requireNonNull(operator, "operator");
+        return this;
+    }
+
+    /**
      * Whether to print a {@link ConsoleProgress} line to standard output; by default only when
      * the JVM has a console (interactive use), so tests and CI stay quiet.
      */
@@ -169,6 +181,10 @@ public final class SearchBuilder {
             throw new IllegalArgumentException("data: numClasses=" + numClasses + " expected>=2 for classification");
         }
         Executor chosen = executor != null ? executor : new SequentialExecutor();
+        if (operator != null && !chosen.operators().contains(operator)) {
+            throw new IllegalArgumentException("operator=" + operator + " but executor " + chosen.name() + " runs only "
+                + chosen.operators());
+        }
         int parts = partitions > 0 ? partitions : chosen.workers();
         if (parts > train.size()) {
             throw new IllegalArgumentException("partitions=" + parts + " records=" + train.size()
@@ -180,7 +196,7 @@ public final class SearchBuilder {
             all.add(new ConsoleProgress(System.out));
         }
         return new LogicalSearch(space, trainable, train, validation, new DataSpec(train.featureWidth(), numClasses),
-            strategy, objective, seed, chosen, parts, all, profileCache, experimentDir);
+            strategy, objective, seed, chosen, parts, all, profileCache, experimentDir, operator);
     }
 
     /** {@code build().run()}. */

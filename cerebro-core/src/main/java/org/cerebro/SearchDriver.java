@@ -235,6 +235,10 @@ final class SearchDriver {
     /** @param running the operator the executor already runs, or null at the search's start */
     private PhysicalPlan lower(PlanningRequest request, org.cerebro.plan.Operator running) {
         PhysicalPlan plan = planOrFallback(request);
+        if (running == null && search.operator() != null) {
+            return plan.chosen() == search.operator() ? plan
+                : plan.executedAs(search.operator(), "forced by SearchBuilder.operator(" + search.operator() + ")");
+        }
         if (running != null && plan.chosen() != running) {
             return plan.executedAs(running, "an executor keeps the operator it started with; switching mid-search"
                 + " is not supported yet");

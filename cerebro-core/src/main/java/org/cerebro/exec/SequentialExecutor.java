@@ -37,6 +37,12 @@ public final class SequentialExecutor implements Executor {
         return 1;
     }
 
+    /** With one worker, model hopper and task parallelism are the same schedule: it runs both. */
+    @Override
+    public java.util.Set<org.cerebro.plan.Operator> operators() {
+        return java.util.EnumSet.of(org.cerebro.plan.Operator.MOP, org.cerebro.plan.Operator.TASK_PARALLEL);
+    }
+
     @Override
     public void open(ExecutionContext context) {
         if (this.context != null) {

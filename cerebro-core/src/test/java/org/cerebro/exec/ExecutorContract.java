@@ -42,6 +42,18 @@ public abstract class ExecutorContract {
     /** A new executor with {@code workers} workers (executors that have one worker may ignore it). */
     protected abstract Executor newExecutor(int workers);
 
+    /** The operator the searches are told to run, or null for the planner's choice. */
+    protected org.cerebro.plan.Operator operator() {
+        return null;
+    }
+
+    private org.cerebro.SearchBuilder search(Strategy strategy, Executor executor, Trainable trainable) {
+        org.cerebro.SearchBuilder builder = Cerebro.search(SPACE).trainable(trainable).data(train, validation)
+            .strategy(strategy).objective(Objective.maximize("accuracy")).seed(17).partitions(PARTITIONS)
+            .executor(executor).progress(false);
+        return operator() == null ? builder : builder.operator(operator());
+    }
+
     @BeforeEach
     void data() {
         train = MlpTrainableTest.blobs(800, 1);
@@ -55,8 +67,11 @@ public abstract class ExecutorContract {
     }
 
     private SearchResult run(Strategy strategy, Executor executor, Trainable trainable) {
-        return Cerebro.search(SPACE).trainable(trainable).data(train, validation).strategy(strategy)
-            .objective(Objective.maximize("accuracy")).seed(17).partitions(PARTITIONS).executor(executor).run();
+        SearchResult result = search(strategy, executor, trainable).run();
+        if (operator() != null) {
+            assertTrue(result.plan().executable().startsWith(operator().name()), result.plan().explain());
+        }
+        return result;
     }
 
     @Test
@@ -118,9 +133,7 @@ public abstract class ExecutorContract {
     void cancellingFromAnotherThreadStopsAtAUnitBoundary() throws Exception {
         java.util.concurrent.CountDownLatch firstEpoch = new java.util.concurrent.CountDownLatch(1);
         Executor executor = newExecutor(2);
-        org.cerebro.RunningSearch running = Cerebro.search(SPACE).trainable(new MlpTrainable()).data(train, validation)
-            .strategy(Strategy.random(12, 5)).objective(Objective.maximize("accuracy")).seed(17).partitions(PARTITIONS)
-            .executor(executor)
+        org.cerebro.RunningSearch running = search(Strategy.random(12, 5), executor, new MlpTrainable())
             .listener(new org.cerebro.SearchListener() {
                 @Override
                 public void epochEnded(int trialId, int epoch, org.cerebro.train.Metrics metrics, double score) {
@@ -200,5 +213,102 @@ public abstract class ExecutorContract {
         assertTrue(failed.stream().anyMatch(t -> t.failure().contains("factory exploded")));
         assertTrue(failed.stream().anyMatch(t -> t.failure().contains("training loss=NaN")));
         assertEquals(8, result.trials().stream().filter(t -> t.status() == TrialStatus.COMPLETED).count());
+    }
+
+    @Test
+    void aCancelledSearchResumesFromItsExperimentDirectoryWithoutRerunningUnits(
+        @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
+        Strategy strategy = Strategy.random(6, 3);
+        SearchResult uninterrupted = run(strategy, new SequentialExecutor(), new MlpTrainable());
+        for (int cutAt : new int[] {3, 30}) {
+            java.nio.file.Path dir = tmp.resolve("cut-" + cutAt);
+            java.util.concurrent.atomic.AtomicReference<org.cerebro.RunningSearch> handle =
+                new java.util.concurrent.atomic.AtomicReference<>();
+            java.util.concurrent.atomic.AtomicInteger units = new java.util.concurrent.atomic.AtomicInteger();
+            handle.set(search(strategy, newExecutor(2), new MlpTrainable()).experimentDir(dir)
+                .listener(new org.cerebro.SearchListener() {
+                    @Override
+                    public void unitDone(UnitRecord unit, int partitions) {
+                        if (units.incrementAndGet() == cutAt) {
+                            while (handle.get() == null) {
+                                Thread.onSpinWait();
+                            }
+                            handle.get().cancel();
+                        }
+                    }
+                }).build().start());
+            SearchResult cut = handle.get().await(java.time.Duration.ofSeconds(60));
+            assertTrue(cut.unitsRun() < uninterrupted.unitsRun(), "cut at " + cutAt + ": " + cut.unitsRun());
+            SearchResult resumed = search(strategy, newExecutor(2), new MlpTrainable()).experimentDir(dir).run();
+            assertEquals(uninterrupted.trials(), resumed.trials(), "cut at " + cutAt);
+            // units in flight at the cancel finish and are recorded: nothing runs twice
+            assertEquals(cut.unitsRun(), resumed.unitsRecovered(), "cut at " + cutAt);
+            assertEquals(uninterrupted.unitsRun(), resumed.unitsRecovered() + resumed.unitsRun(), "cut at " + cutAt);
+        }
+    }
+
+    /** Throws an {@link OutOfMemoryError} once, in trial 2's second epoch: the run must fail, not the trial. */
+    static final class OutOfMemoryOnce implements Trainable {
+        private final MlpTrainable inner = new MlpTrainable();
+        private final java.util.concurrent.atomic.AtomicBoolean thrown = new java.util.concurrent.atomic.AtomicBoolean();
+
+        @Override
+        public String name() {
+            return inner.name(); // the same search as a plain MLP one, so a plain run can resume it
+        }
+
+        @Override
+        public TrainableState init(Config config, long seed, DataSpec data) {
+            return wrap(inner.init(config, seed, data), config);
+        }
+
+        @Override
+        public TrainableState restore(Config config, DataSpec data, byte[] bytes) {
+            return wrap(inner.restore(config, data, bytes), config);
+        }
+
+        private TrainableState wrap(TrainableState state, Config config) {
+            return new TrainableState() {
+                private int passes;
+
+                @Override
+                public double trainPass(Dataset partition) {
+                    if (++passes == PARTITIONS + 2 && config.equals(SPACE.gridPoint(2)) && thrown.compareAndSet(false, true)) {
+                        throw new OutOfMemoryError("simulated: Java heap space");
+                    }
+                    return state.trainPass(partition);
+                }
+
+                @Override
+                public org.cerebro.train.Metrics evaluate(Dataset v) {
+                    return state.evaluate(v);
+                }
+
+                @Override
+                public byte[] toBytes() {
+                    return state.toBytes();
+                }
+
+                @Override
+                public void close() {
+                    state.close();
+                }
+            };
+        }
+    }
+
+    @Test
+    void anErrorInAWorkerFailsTheRunCleanlyAndTheRunResumes(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
+        java.nio.file.Path dir = tmp.resolve("exp");
+        Throwable failure = org.junit.jupiter.api.Assertions.assertThrows(Throwable.class,
+            () -> search(Strategy.grid(3), newExecutor(2), new OutOfMemoryOnce()).experimentDir(dir).run());
+        boolean named = false;
+        for (Throwable t = failure; t != null; t = t.getCause()) {
+            named |= t instanceof OutOfMemoryError && t.getMessage().contains("simulated");
+        }
+        assertTrue(named, "the run fails with the error as its cause: " + failure);
+        SearchResult resumed = search(Strategy.grid(3), newExecutor(2), new MlpTrainable()).experimentDir(dir).run();
+        assertEquals(run(Strategy.grid(3), new SequentialExecutor(), new MlpTrainable()).trials(), resumed.trials());
+        assertTrue(resumed.unitsRecovered() > 0, "units before the error were kept");
     }
 }

@@ -1,0 +1,96 @@
+package org.cerebro.exec.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.cerebro.SearchResult;
+import org.cerebro.data.Dataset;
+import org.cerebro.testing.TestData;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * A child JVM runs an MNIST search with an experiment directory and is killed with SIGKILL
+ * ({@link Process#destroyForcibly()} on Linux: kill -9) mid-run, twice; the search then resumes in
+ * this JVM. No acknowledged unit is lost, no recorded unit runs again, and the final results
+ * equal an uninterrupted run's.
+ */
+class KillAndResumeTest {
+    @Test
+    void aSearchKilledTwiceMidEpochResumesToTheUninterruptedResults(@TempDir Path tmp) throws Exception {
+        Path data = TestData.dir();
+        Path dir = tmp.resolve("experiment");
+        try (Dataset train = KilledSearchChild.train(data); Dataset validation = KilledSearchChild.validation(data)) {
+            SearchResult uninterrupted = KilledSearchChild.search(train, validation).run();
+            long total = uninterrupted.unitsRun();
+
+            // 9 and 13 are not multiples of the 4 partitions: some trial is always mid-epoch at the kill
+            int firstSeen = runAndKill(data, dir, tmp.resolve("child-1.log"), 9);
+            int secondSeen = runAndKill(data, dir, tmp.resolve("child-2.log"), 13);
+
+            SearchResult resumed = KilledSearchChild.search(train, validation).experimentDir(dir).run();
+            assertEquals(uninterrupted.trials(), resumed.trials(), "final results equal the uninterrupted run's");
+            long recovered = resumed.unitsRecovered();
+            // every unit the children acknowledged (printed after it was durable) survived both kills
+            assertTrue(recovered >= firstSeen + secondSeen, "recovered " + recovered + " acknowledged "
+                + firstSeen + " + " + secondSeen);
+            // what the kills lost is at most the units in flight: one per worker per kill
+            assertTrue(recovered <= firstSeen + secondSeen + 2L * KilledSearchChild.WORKERS, "recovered " + recovered);
+            // recorded units never run again: units run over all runs = uninterrupted + those lost in flight
+            assertEquals(total, recovered + resumed.unitsRun(), "recovered " + recovered + " + run "
+                + resumed.unitsRun());
+            System.out.printf("kill -9 twice: uninterrupted %d units; acknowledged before the kills %d + %d;"
+                + " recovered %d; run after resume %d%n", total, firstSeen, secondSeen, recovered, resumed.unitsRun());
+        }
+    }
+
+    /**
+     * Starts the child on {@code dir}, waits until it has printed {@code units} durable units and
+     * kills it at once; returns the units it printed before it died. Fails if it finished first.
+     */
+    private static int runAndKill(Path data, Path dir, Path log, int units) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("@" + Path.of("..", "jvm.options").toAbsolutePath().normalize());
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(KilledSearchChild.class.getName());
+        command.add(data.toString());
+        command.add(dir.toString());
+        Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        try {
+            while (countUnits(log) < units) {
+                assertTrue(child.isAlive(), "child ended before " + units + " units: " + Files.readString(log));
+                assertTrue(System.nanoTime() < deadline, "child too slow: " + Files.readString(log));
+                Thread.sleep(2);
+            }
+        } finally {
+            child.destroyForcibly(); // SIGKILL: no shutdown hooks, no finally blocks, no flush
+            assertTrue(child.waitFor(30, TimeUnit.SECONDS));
+        }
+        assertEquals(137, child.exitValue(), "killed by SIGKILL");
+        String output = Files.readString(log);
+        assertFalse(output.contains("finished"), "the kill came after the search ended: " + output);
+        return countUnits(log);
+    }
+
+    private static int countUnits(Path log) throws java.io.IOException {
+        if (!Files.exists(log)) {
+            return 0;
+        }
+        int count = 0;
+        for (String line : Files.readAllLines(log)) {
+            if (line.startsWith("unit ")) {
+                count++;
+            }
+        }
+        return count;
+    }
+}

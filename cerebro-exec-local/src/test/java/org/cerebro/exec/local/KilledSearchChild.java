@@ -1,0 +1,59 @@
+package org.cerebro.exec.local;
+
+import java.nio.file.Path;
+import org.cerebro.Cerebro;
+import org.cerebro.Objective;
+import org.cerebro.SearchBuilder;
+import org.cerebro.SearchListener;
+import org.cerebro.data.Dataset;
+import org.cerebro.data.Datasets;
+import org.cerebro.exec.UnitRecord;
+import org.cerebro.space.HParam;
+import org.cerebro.space.SearchSpace;
+import org.cerebro.strategy.Strategy;
+import org.cerebro.train.MlpTrainable;
+
+/**
+ * The search {@link KillAndResumeTest} kills: Hyperband over the pure-Java MLP on 6,000 MNIST
+ * training images, 2 CPU workers, 4 partitions, recorded in an experiment directory. As a main it
+ * prints one line per durable unit, flushed, so the parent knows how far it got before the kill.
+ */
+final class KilledSearchChild {
+    static final int WORKERS = 2;
+
+    private KilledSearchChild() {
+    }
+
+    static Dataset train(Path data) {
+        return Datasets.idx(data.resolve("mnist/train-images-idx3-ubyte.gz"), data.resolve("mnist/train-labels-idx1-ubyte.gz"))
+            .head(6_000);
+    }
+
+    static Dataset validation(Path data) {
+        return Datasets.idx(data.resolve("mnist/t10k-images-idx3-ubyte.gz"), data.resolve("mnist/t10k-labels-idx1-ubyte.gz"))
+            .head(2_000);
+    }
+
+    static SearchBuilder search(Dataset train, Dataset validation) {
+        return Cerebro.search(SearchSpace.of(HParam.logUniform("lr", 0.02, 0.2), HParam.choice("hidden", 0, 32)))
+            .trainable(new MlpTrainable()).data(train, validation).strategy(Strategy.hyperband(9, 3))
+            .objective(Objective.maximize("accuracy")).seed(3).partitions(4).executor(LocalExecutor.cpus(WORKERS))
+            .progress(false);
+    }
+
+    /** Arguments: the data directory, the experiment directory. */
+    public static void main(String[] args) {
+        Path data = Path.of(args[0]);
+        try (Dataset train = train(data); Dataset validation = validation(data)) {
+            search(train, validation).experimentDir(Path.of(args[1])).listener(new SearchListener() {
+                @Override
+                public void unitDone(UnitRecord unit, int partitions) {
+                    System.out.println("unit trial=" + unit.trialId() + " epoch=" + unit.epoch() + " partition="
+                        + unit.partition());
+                    System.out.flush();
+                }
+            }).run();
+        }
+        System.out.println("finished");
+    }
+}
