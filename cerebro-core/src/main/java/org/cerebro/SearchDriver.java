@@ -184,7 +184,7 @@ final class SearchDriver {
                 replanIfNarrowed(active, executor.workers(), starved, (System.nanoTime() - startNanos) / 1e9);
             }
             SearchResult result = new SearchResult(search.summary(), search.objective(), results(), strategy.rungs(),
-                executor.name(), search.partitions(), executor.unitsRun(), unitsRecovered,
+                executor.name(), search.partitions(), executor.unitsRun(), unitsRecovered, executor.unitRecords(),
                 Duration.ofNanos(System.nanoTime() - startNanos), stages);
             search.listeners().forEach(l -> l.searchFinished(result));
             return result;

@@ -36,11 +36,13 @@ public final class SearchResult {
     private final int partitions;
     private final long unitsRun;
     private final long unitsRecovered;
+    private final List<org.cerebro.exec.UnitRecord> units;
     private final Duration elapsed;
     private final List<PlannedStage> stages;
 
     SearchResult(String search, Objective objective, List<TrialResult> trials, List<RungReport> rungs, String executor,
-                 int partitions, long unitsRun, long unitsRecovered, Duration elapsed, List<PlannedStage> stages) {
+                 int partitions, long unitsRun, long unitsRecovered, List<org.cerebro.exec.UnitRecord> units,
+                 Duration elapsed, List<PlannedStage> stages) {
         this.search = search;
         this.objective = objective;
         this.trials = List.copyOf(trials);
@@ -49,6 +51,7 @@ public final class SearchResult {
         this.partitions = partitions;
         this.unitsRun = unitsRun;
         this.unitsRecovered = unitsRecovered;
+        this.units = List.copyOf(units);
         this.elapsed = elapsed;
         this.stages = List.copyOf(stages);
     }
@@ -138,6 +141,15 @@ public final class SearchResult {
     /** Units run by this run (one trial, one partition, one pass). */
     public long unitsRun() {
         return unitsRun;
+    }
+
+    /**
+     * Every unit this run ran, with its trial, epoch, partition, worker, start and end
+     * ({@link System#nanoTime()}), in completion order: the schedule, to draw or check. Empty for
+     * executors that do not record units.
+     */
+    public List<org.cerebro.exec.UnitRecord> units() {
+        return units;
     }
 
     /** Units earlier runs of this search made durable in its experiment directory; 0 without one. */

@@ -52,6 +52,43 @@ public final class Datasets {
     }
 
     /**
+     * A file that holds records in the {@link RecordLayout} (e.g. a partition a cluster worker
+     * received), memory-mapped read-only and kept when the dataset is closed. Every label is
+     * checked to be in {@code [0, numClasses)}.
+     *
+     * @throws DataException naming the file when its length is not a whole number of records, it
+     *                       is empty or too large for one table, or a label is out of range
+     */
+    public static Dataset mapRecords(String name, Path file, int featureWidth, int numClasses) {
+        Objects.requireNonNull(file, "file");
+        RecordLayout layout = RecordLayout.of(featureWidth);
+        OffHeapAccess.ensure();
+        try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file,
+                java.nio.file.StandardOpenOption.READ)) {
+            long length = channel.size();
+            if (length == 0 || length % layout.stride() != 0 || length > Storage.MAX_TABLE_BYTES) {
+                throw new DataException("file=" + file + " length=" + length + " expected a positive multiple of the"
+                    + " record stride=" + layout.stride() + " up to " + Storage.MAX_TABLE_BYTES);
+            }
+            java.nio.MappedByteBuffer mapped = channel.map(java.nio.channels.FileChannel.MapMode.READ_ONLY, 0, length);
+            org.agrona.concurrent.UnsafeBuffer buffer = new org.agrona.concurrent.UnsafeBuffer(mapped);
+            int size = (int) (length / layout.stride());
+            for (int row = 0; row < size; row++) {
+                int label = buffer.getInt((int) layout.recordOffset(row) + RecordLayout.LABEL_OFFSET, RecordLayout.ORDER);
+                if (label < 0 || label >= numClasses) {
+                    org.agrona.IoUtil.unmap(mapped);
+                    throw new DataException("file=" + file + " row=" + row + " offset=" + layout.recordOffset(row)
+                        + " label=" + label + " expected in [0, " + numClasses + ")");
+                }
+            }
+            Region region = new Region(buffer, () -> org.agrona.IoUtil.unmap(mapped), file);
+            return new Dataset(name, layout, size, numClasses, List.of(), region);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot map records file=" + file, e);
+        }
+    }
+
+    /**
      * In-memory arrays, copied off-heap into direct memory.
      *
      * @param features   one row per record, all of the same width

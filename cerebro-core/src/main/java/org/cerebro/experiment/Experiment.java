@@ -40,7 +40,8 @@ public final class Experiment implements AutoCloseable {
     private static final String FINGERPRINT = "meta/fingerprint";
     private static final String CONCURRENCY = "meta/concurrency";
     private static final String RUNS = "meta/runs";
-    private static final long MAX_ENTRIES = 200_000;
+    /** Entries the catalog is sized for (two per trial, one per epoch); it grows 50-fold on demand. */
+    private static final long MAX_ENTRIES = 4_000;
 
     private final Path dir;
     private final FileChannel lockChannel;
@@ -71,7 +72,7 @@ public final class Experiment implements AutoCloseable {
         this.trainingRecords = trainingRecords;
         corruptions.forEach(c -> warnings.add("catalog recovery dropped a corrupt entry: " + c));
         byte[] stored = catalog.get(FINGERPRINT);
-        if (stored == null && catalog.size() > 0) {
+        if (stored == null && catalog.keys().stream().anyMatch(key -> !key.startsWith("meta/"))) {
             throw new IllegalStateException("experiment dir " + dir + ": catalog " + catalog.file()
                 + " has entries but no search fingerprint: it is not an experiment directory this version wrote");
         }
@@ -130,7 +131,7 @@ public final class Experiment implements AutoCloseable {
                     + dir.resolve("lock") + " is held)");
             }
             List<String> corruptions = new ArrayList<>();
-            DurableMap catalog = DurableMap.openRecovering(dir.resolve("catalog.cmap"), MAX_ENTRIES, 16, 1024,
+            DurableMap catalog = DurableMap.openRecovering(dir.resolve("catalog.cmap"), MAX_ENTRIES, 16, 512,
                 corruptions);
             try {
                 return new Experiment(dir, channel, lock, catalog, fingerprint, targetConcurrency, trainingRecords,
@@ -309,13 +310,13 @@ public final class Experiment implements AutoCloseable {
     }
 
     private TrialRecord adopt(int trialId, TrialRecord record, long newestSeq) {
-        recovered.remove(trialId);
+        List<TrialRecord> candidates = recovered.remove(trialId);
         if (record.seq() != newestSeq) {
             // the next write must land on the damaged record's slot, keeping this good one until then
             record = new TrialRecord(newestSeq + 1, record.trialId(), record.config(), record.trialSeed(),
                 record.status(), record.epochsDone(), record.partitionsDone(), record.lossSum(), record.unitsDone(),
                 record.checkpoint(), record.history());
-            previous.remove(trialId);
+            previous.put(trialId, candidates.get(0)); // overwritten next, and its damaged checkpoint deleted
         }
         current.put(trialId, record);
         return record;

@@ -12,6 +12,12 @@ import net.openhft.chronicle.map.ChronicleMapBuilder;
  * The Chronicle Map behind a {@link DurableMap}. Loaded only after {@link ChronicleSettings#apply()}.
  */
 final class ChronicleBytesMap {
+    /**
+     * How far a recoverable map may outgrow its declared entries: Chronicle adds segment tiers as
+     * needed, so the file starts small and a large search still fits.
+     */
+    private static final double MAX_BLOAT = 50;
+
     private ChronicleBytesMap() {
     }
 
@@ -23,15 +29,16 @@ final class ChronicleBytesMap {
     /**
      * Opens an existing file through Chronicle's recovery, which repairs what a writer killed
      * mid-update left (held segment locks, counters) and drops entries whose checksum fails,
-     * reporting each to {@code corruptions}; creates the file when absent.
+     * reporting each to {@code corruptions}; creates the file when absent. The map may grow to
+     * {@value #MAX_BLOAT} times {@code maxEntries}.
      */
     static ChronicleMap<String, byte[]> recover(Path file, String name, long maxEntries, int averageKeyBytes,
                                                 int averageValueBytes, List<String> corruptions) throws IOException {
         ChronicleMapBuilder<String, byte[]> builder = builder(name, maxEntries, averageKeyBytes, averageValueBytes);
         if (!Files.exists(file)) {
-            return builder.createPersistedTo(file.toFile());
+            return builder.maxBloatFactor(MAX_BLOAT).createPersistedTo(file.toFile());
         }
-        return builder.recoverPersistedTo(file.toFile(), false,
+        return builder.maxBloatFactor(MAX_BLOAT).recoverPersistedTo(file.toFile(), false,
             (ChronicleHashCorruption corruption) -> corruptions.add(corruption.message()));
     }
 

@@ -42,7 +42,7 @@ public final class DurableMap implements AutoCloseable {
      * Opens {@code file} like {@link #open}, but an existing file goes through Chronicle's
      * recovery first: use it for a file whose last writer may have been killed mid-update. Every
      * entry is checksummed; an entry whose checksum fails is dropped and described in
-     * {@code corruptions}.
+     * {@code corruptions}. It may grow well past {@code maxEntries} (tiers are added on demand).
      */
     public static DurableMap openRecovering(Path file, long maxEntries, int averageKeyBytes, int averageValueBytes,
                                             List<String> corruptions) {

@@ -93,6 +93,7 @@ public abstract class ExecutorContract {
         }
         assertEquals(6 * 3 * PARTITIONS, units.size());
         assertEquals(units.size(), result.unitsRun());
+        assertEquals(units, result.units(), "the result carries the schedule");
         assertNoOverlap(units, UnitRecord::trialId, "a trial ran on two workers at once");
         assertNoOverlap(units, UnitRecord::worker, "a worker ran two units at once");
     }

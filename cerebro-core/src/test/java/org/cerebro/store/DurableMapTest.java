@@ -36,6 +36,23 @@ class DurableMapTest {
     }
 
     @Test
+    void aRecoveringMapStartsSmallGrowsPastItsDeclaredEntriesAndReopens(@TempDir Path dir) throws Exception {
+        Path file = dir.resolve("catalog.cmap");
+        List<String> corruptions = new java.util.ArrayList<>();
+        try (DurableMap map = DurableMap.openRecovering(file, 1_000, 16, 512, corruptions)) {
+            for (int i = 0; i < 20_000; i++) {
+                map.put("outcome/" + i, new byte[300 + i % 400]);
+            }
+        }
+        assertTrue(java.nio.file.Files.size(file) < 64L << 20, "file size " + java.nio.file.Files.size(file));
+        try (DurableMap map = DurableMap.openRecovering(file, 1_000, 16, 512, corruptions)) {
+            assertEquals(20_000, map.size());
+            assertEquals(300 + 19_999 % 400, map.get("outcome/19999").length);
+        }
+        assertEquals(List.of(), corruptions, "a cleanly closed map recovers with nothing dropped");
+    }
+
+    @Test
     void entriesSurviveReopening(@TempDir Path dir) {
         Path file = dir.resolve("catalog.dat");
         try (DurableMap map = DurableMap.open(file, 1000, 16, 64)) {

@@ -22,17 +22,19 @@ import org.cerebro.train.MlpTrainable;
  * and hidden width of the pure-Java MLP on one local CPU worker per core (model hopper
  * parallelism over 4 partitions), trained on 12,000 training images and scored on the
  * 10,000 test images. Prints the search, a progress line per epoch, the leaderboard and EXPLAIN
- * (the plan the cost-based optimizer chose, its estimate and the measured makespan).
+ * (the plan the cost-based optimizer chose, its estimate and the measured makespan). With
+ * {@code --experiment-dir DIR} the search is recorded there and, run again with the same options,
+ * resumes where it stopped (kill it, Ctrl-C it, run it again).
  *
  * <pre>
  * java @jvm.options -cp ... org.cerebro.examples.MnistSearch [--data DIR] [--strategy grid|random|hyperband|asha]
  *     [--epochs 9] [--trials 12] [--seed 42] [--workers cores] [--partitions 4] [--train-records 12000]
- *     [--summary-json FILE] [--csv FILE]
+ *     [--summary-json FILE] [--csv FILE] [--experiment-dir DIR]
  * </pre>
  */
 public final class MnistSearch {
     private static final Set<String> OPTIONS = Set.of("data", "strategy", "epochs", "trials", "seed", "partitions",
-        "train-records", "summary-json", "csv", "workers");
+        "train-records", "summary-json", "csv", "workers", "experiment-dir");
 
     private MnistSearch() {
     }
@@ -56,7 +58,7 @@ public final class MnistSearch {
                 mnist.resolve("t10k-labels-idx1-ubyte.gz"));
              Split subset = subset(fullTrain, trainRecords, seed)) {
             Dataset train = subset == null ? fullTrain : subset.train();
-            LogicalSearch search = Cerebro.search(space)
+            org.cerebro.SearchBuilder builder = Cerebro.search(space)
                 .trainable(new MlpTrainable())
                 .data(train, test)
                 .strategy(strategy)
@@ -64,12 +66,17 @@ public final class MnistSearch {
                 .seed(seed)
                 .executor(LocalExecutor.cpus(options.getInt("workers", Runtime.getRuntime().availableProcessors())))
                 .partitions(options.getInt("partitions", 4))
-                .listener(new Progress())
-                .build();
+                .listener(new Progress());
+            if (options.get("experiment-dir") != null) {
+                builder.experimentDir(Path.of(options.get("experiment-dir")));
+            }
+            LogicalSearch search = builder.build();
             System.out.print(search.describe());
             SearchResult result = search.run();
-            System.out.printf("%n%d trials, %d epochs, %d units in %.1f s%n", result.trials().size(),
-                result.epochsCompleted(), result.unitsRun(), result.elapsed().toMillis() / 1000.0);
+            System.out.printf("%n%d trials, %d epochs, %d units in %.1f s%s%n", result.trials().size(),
+                result.epochsCompleted(), result.unitsRun(), result.elapsed().toMillis() / 1000.0,
+                result.unitsRecovered() == 0 ? "" : " (" + result.unitsRecovered() + " units recovered from "
+                    + options.get("experiment-dir") + ")");
             System.out.print(result.leaderboardTable(10));
             System.out.println();
             System.out.print(result.explain());
@@ -105,6 +112,12 @@ public final class MnistSearch {
     private static final class Progress implements SearchListener {
         private final long start = System.nanoTime();
         private int epochs;
+
+        @Override
+        public void searchResumed(int epochsRecovered, long unitsRecovered) {
+            System.out.printf("resuming: %d epochs and %d units recovered from the experiment directory%n",
+                epochsRecovered, unitsRecovered);
+        }
 
         @Override
         public void epochEnded(int trialId, int epoch, Metrics metrics, double score) {

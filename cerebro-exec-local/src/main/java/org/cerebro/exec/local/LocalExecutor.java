@@ -37,21 +37,30 @@ import org.cerebro.optimizer.schedule.Unit;
 import org.cerebro.train.TrainableState;
 
 /**
- * Model hopper parallelism on this machine's devices: one worker thread per device, partition
- * {@code i} resident on worker {@code i mod n}, and the optimizer's {@link MopScheduler} choosing
- * which trial each idle worker trains next. By default the visit order is fixed per (seed, trial,
- * epoch), so a search gives the same per-trial results however the threads are timed;
- * {@link #freeOrder()} lets a trial take any partition it still needs (the paper's scheduler),
- * faster when trials barely outnumber workers but timing-dependent.
+ * Runs a search on this machine's devices: one worker thread per device. Under model hopper
+ * parallelism (the default plan) partition {@code i} is resident on worker {@code i mod n} and
+ * the optimizer's {@link MopScheduler} chooses which trial each idle worker trains next; under
+ * task parallelism ({@link TaskParallelScheduler}) a worker trains a trial's whole epochs, reading
+ * every partition from the one shared off-heap copy. By default the visit order is fixed per
+ * (seed, trial, epoch), so a search gives the same per-trial results however the threads are
+ * timed, and under either operator; {@link #freeOrder()} lets a trial take any partition it still
+ * needs (the paper's scheduler), faster when trials barely outnumber workers but timing-dependent.
  *
  * <p>A hop is a hand-over of the state object from one worker thread to the next through the
- * rings: on CPU workers it copies nothing. Paused trials leave memory as the bytes of their state.
+ * rings: on CPU workers it copies nothing. Paused trials leave memory as the bytes of their state;
+ * stopped ones are freed. With an experiment directory each worker checkpoints the state after
+ * its unit (in parallel with the other workers' training), and the unit counts only once the
+ * search's journal has recorded it. An exception in user code fails its trial; an {@link Error}
+ * such as {@link OutOfMemoryError} in a worker ends the run with that error as the cause.
  * GPU workers ({@link #gpus()}) bind each worker's trainable to its device through
  * {@link org.cerebro.train.Trainable#onDevice}; that path is the same code but untested here,
  * where no GPU exists.
  *
  * <p>Threading: every public method is called by the one driver thread, which is also the
- * scheduler; workers only run units. Not reusable: one search per executor.
+ * scheduler: it dispatches units to each worker's single-producer Disruptor ring and takes
+ * completions from one multi-producer ring that all workers publish to; the ring publication is
+ * the happens-before edge that hands a trial's state between threads. Workers only run units.
+ * Not reusable: one search per executor.
  */
 public final class LocalExecutor implements Executor {
     private final List<WorkerDevice> devices;
