@@ -15,7 +15,6 @@ import org.cerebro.exec.Executor;
 import org.cerebro.exec.TrialProgress;
 import org.cerebro.exec.UnitJournal;
 import org.cerebro.experiment.Experiment;
-import org.cerebro.train.TrainableState;
 
 /**
  * The driver's view of execution: the executor, fronted by the experiment directory when there
@@ -65,7 +64,7 @@ final class Execution {
             }
 
             @Override
-            public Checkpoint checkpoint(int trialId, int epoch, TrainableState state) {
+            public Checkpoint checkpoint(int trialId, int epoch, byte[] state) {
                 return durable.checkpoint(trialId, epoch, state);
             }
 

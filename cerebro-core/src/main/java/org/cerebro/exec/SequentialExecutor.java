@@ -123,7 +123,8 @@ public final class SequentialExecutor implements Executor {
             visited.add(p);
             lossSum += loss * partition.size();
             UnitJournal journal = context.journal();
-            Checkpoint checkpoint = journal.durable() ? journal.checkpoint(task.trialId(), task.epoch(), state) : null;
+            Checkpoint checkpoint = journal.durable() ? journal.checkpoint(task.trialId(), task.epoch(), state.toBytes())
+                : null;
             journal.unitDone(new CompletedUnit(record, visited, lossSum, metrics, checkpoint));
             if (metrics != null) {
                 return new EpochOutcome(task.trialId(), task.epoch(), metrics, lossSum / context.trainingRecords(), null,

@@ -1,7 +1,5 @@
 package org.cerebro.exec;
 
-import org.cerebro.train.TrainableState;
-
 /**
  * Where an executor reports every unit that completes. With an experiment directory the search
  * makes each unit durable here (a checkpoint file, then a catalog entry) before the executor may
@@ -19,7 +17,7 @@ public interface UnitJournal {
         }
 
         @Override
-        public Checkpoint checkpoint(int trialId, int epoch, TrainableState state) {
+        public Checkpoint checkpoint(int trialId, int epoch, byte[] state) {
             throw new IllegalStateException("journal NONE keeps no checkpoints");
         }
 
@@ -32,12 +30,12 @@ public interface UnitJournal {
     boolean durable();
 
     /**
-     * Writes {@code state} durably (on the worker that trained it, so writes overlap with other
-     * workers' training) and returns its reference.
+     * Writes {@code state} (a trainable state's bytes) durably, on the thread that produced it
+     * so that writes overlap with other workers' training, and returns its reference.
      *
      * @throws java.io.UncheckedIOException when the write fails: the run cannot go on durably
      */
-    Checkpoint checkpoint(int trialId, int epoch, TrainableState state);
+    Checkpoint checkpoint(int trialId, int epoch, byte[] state);
 
     /**
      * Records a completed unit; returns once it is durable. Only then may the executor count the

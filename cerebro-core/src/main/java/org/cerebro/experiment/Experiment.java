@@ -21,7 +21,6 @@ import org.cerebro.exec.EpochOutcome;
 import org.cerebro.exec.TrialProgress;
 import org.cerebro.exec.UnitJournal;
 import org.cerebro.store.DurableMap;
-import org.cerebro.train.TrainableState;
 
 /**
  * One search's experiment directory, open for a run: it refuses a directory of another search,
@@ -331,10 +330,10 @@ public final class Experiment implements AutoCloseable {
             }
 
             @Override
-            public Checkpoint checkpoint(int trialId, int epoch, TrainableState state) {
+            public Checkpoint checkpoint(int trialId, int epoch, byte[] state) {
                 String name = "t" + trialId + "-e" + epoch + "-r" + run + "-" + checkpointCounter.incrementAndGet()
                     + ".ckpt";
-                return checkpoints.write(name, state.toBytes());
+                return checkpoints.write(name, state);
             }
 
             @Override

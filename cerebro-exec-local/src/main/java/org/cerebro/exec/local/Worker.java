@@ -4,6 +4,7 @@ import com.lmax.disruptor.EventHandler;
 import com.lmax.disruptor.RingBuffer;
 import org.cerebro.exec.Checkpoint;
 import org.cerebro.exec.ExecutionContext;
+import org.cerebro.exec.UnitRunner;
 import org.cerebro.train.Metrics;
 import org.cerebro.train.Trainable;
 import org.cerebro.train.TrainableState;
@@ -33,41 +34,24 @@ final class Worker implements EventHandler<UnitEvent> {
 
     @Override
     public void onEvent(UnitEvent unit, long sequence, boolean endOfBatch) {
-        long start = System.nanoTime();
-        TrainableState state = unit.state;
-        double loss = Double.NaN;
-        Metrics metrics = null;
-        String failure = null;
+        UnitRunner.Result result = UnitRunner.run(trainable, context.data(), unit.config, unit.trialSeed, unit.state,
+            unit.restoreBytes, context.partitions().get(unit.partition), unit.lastOfEpoch ? context.validation() : null,
+            unit.epoch, unit.partition);
+        TrainableState state = result.state();
         Checkpoint checkpoint = null;
-        Throwable fatal = null;
-        try {
-            if (state == null) {
-                state = unit.restoreBytes != null
-                    ? trainable.restore(unit.config, context.data(), unit.restoreBytes)
-                    : trainable.init(unit.config, unit.trialSeed, context.data());
-            }
-            loss = state.trainPass(context.partitions().get(unit.partition));
-            if (!Double.isFinite(loss)) {
-                failure = "training loss=" + loss + " in epoch=" + unit.epoch + " on partition=" + unit.partition;
-            } else if (unit.lastOfEpoch) {
-                metrics = state.evaluate(context.validation());
-                if (!metrics.isFinite()) {
-                    failure = "validation metrics are not finite in epoch=" + unit.epoch + ": " + metrics;
-                }
-            }
-        } catch (RuntimeException e) {
-            failure = e.getClass().getName() + ": " + e.getMessage();
-        } catch (Error e) {
-            fatal = e; // OutOfMemoryError and the like: this JVM is not fit to train on
-        }
-        if (failure == null && fatal == null && context.journal().durable()) {
+        Throwable fatal = result.fatal();
+        if (result.failure() == null && fatal == null && context.journal().durable()) {
             try {
-                checkpoint = context.journal().checkpoint(unit.trialId, unit.epoch, state);
+                checkpoint = context.journal().checkpoint(unit.trialId, unit.epoch, state.toBytes());
             } catch (RuntimeException | Error e) {
                 fatal = e; // a checkpoint that cannot be written: the run cannot go on durably
             }
         }
-        long end = System.nanoTime();
+        long start = result.startNanos();
+        long end = result.endNanos();
+        double loss = result.loss();
+        Metrics metrics = result.metrics();
+        String failure = result.failure();
         long slot = completions.next();
         UnitEvent done = completions.get(slot);
         done.copyFrom(unit);
