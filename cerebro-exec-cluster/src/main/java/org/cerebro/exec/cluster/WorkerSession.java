@@ -57,7 +57,7 @@ final class WorkerSession implements Runnable {
     @Override
     public void run() {
         WorkerDaemon.Settings settings = daemon.settings();
-        try (channel) {
+        try { // not try-with-resources: the handlers below still write their error to the peer
             Handshake.acceptCoordinator(channel, settings.secret(), daemon.info(), settings.handshakeTimeoutMillis());
             LOG.info("coordinator {} authenticated", channel.peer());
             while (!daemon.isClosed()) {
@@ -85,6 +85,7 @@ final class WorkerSession implements Runnable {
             LOG.error("session with {} failed", channel.peer(), e);
             channel.tryWriteError(0, "worker error: " + e);
         } finally {
+            channel.close();
             abandonTransfer();
             queued.values().forEach(f -> f.cancel(false));
             daemon.sessionEnded(this);

@@ -109,15 +109,19 @@ final class WorkerProcesses implements AutoCloseable {
     }
 
     @Override
-    @SuppressWarnings("try") // close() waits for processes, so it may be interrupted
-    public void close() throws InterruptedException {
+    public void close() {
         for (Process process : processes) {
             process.destroy(); // SIGTERM: the worker shuts down gracefully
         }
         for (Process process : processes) {
-            if (!process.waitFor(20, TimeUnit.SECONDS)) {
+            try {
+                if (!process.waitFor(20, TimeUnit.SECONDS)) {
+                    process.destroyForcibly();
+                    process.waitFor(20, TimeUnit.SECONDS);
+                }
+            } catch (InterruptedException e) {
                 process.destroyForcibly();
-                process.waitFor(20, TimeUnit.SECONDS);
+                Thread.currentThread().interrupt();
             }
         }
     }
