@@ -4,11 +4,12 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Where benchmarks find the real datasets: -Dcerebro.data, else $CEREBRO_DATA, else ../shared/data. */
-final class BenchData {
+public final class BenchData {
     private BenchData() {
     }
 
-    static Path dir() {
+    /** The data directory; fails naming where it looked when it is absent. */
+    public static Path dir() {
         String configured = System.getProperty("cerebro.data", System.getenv("CEREBRO_DATA"));
         Path dir = Path.of(configured != null ? configured : "../shared/data");
         if (!Files.isDirectory(dir.resolve("mnist"))) {

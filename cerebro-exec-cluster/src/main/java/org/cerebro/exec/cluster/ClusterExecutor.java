@@ -83,6 +83,7 @@ public final class ClusterExecutor implements Executor {
     private volatile boolean cancelled;
     private volatile boolean closed;
     private long bytesSent;
+    private long setUpNanos;
     private final BlockingQueue<WorkerLink.Event> events = new LinkedBlockingQueue<>();
     private final Map<Integer, EpochTask> tasks = new HashMap<>();
     private final Map<Integer, byte[]> states = new HashMap<>();
@@ -186,8 +187,13 @@ public final class ClusterExecutor implements Executor {
     }
 
     /** Bytes of partitions sent to workers so far (0 for partitions they already had). */
-    public long bytesSent() {
+    public synchronized long bytesSent() {
         return bytesSent;
+    }
+
+    /** How long opening took: connecting, authenticating, hashing and placing the data. */
+    public Duration setUpTime() {
+        return Duration.ofNanos(setUpNanos);
     }
 
     @Override
@@ -198,6 +204,7 @@ public final class ClusterExecutor implements Executor {
         if (secret == null) {
             throw new IllegalStateException("no secret: call secret(bytes) or secretFile(path) with the workers' secret");
         }
+        long start = System.nanoTime();
         this.context = context;
         this.trainableSpec = TrainableSpecs.of(context.trainable()); // refuses lambdas before connecting
         int n = addresses.size();
@@ -227,6 +234,8 @@ public final class ClusterExecutor implements Executor {
         for (WorkerLink link : links) {
             link.startReading(events, context.journal(), maxFrameBytes);
         }
+        setUpNanos = System.nanoTime() - start;
+        LOG.info("{} set up in {} ms, {} bytes of data sent", name(), setUpNanos / 1_000_000, bytesSent);
         heartbeats = daemonThread("cerebro-heartbeat", this::sendHeartbeats);
         rejoiner = daemonThread("cerebro-rejoin", this::rejoin);
     }
@@ -292,6 +301,10 @@ public final class ClusterExecutor implements Executor {
                 if (isDown(w)) {
                     try {
                         WorkerLink link = connectAndSetUp(w);
+                        if (closed) {
+                            link.close(); // the search ended while this worker was coming back
+                            return;
+                        }
                         events.add(new WorkerLink.Rejoined(link));
                     } catch (RuntimeException e) {
                         LOG.debug("worker {} still unreachable: {}", addresses.get(w), e.getMessage());
