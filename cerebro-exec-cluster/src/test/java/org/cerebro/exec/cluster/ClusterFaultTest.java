@@ -123,4 +123,39 @@ class ClusterFaultTest {
                 "the rejoined worker trains again: " + result.units());
         }
     }
+
+    @Test
+    void aFrozenWorkerIsDroppedByHeartbeatAndItsUnitRunsOnAReplica(@TempDir Path tmp) throws Exception {
+        Path data = TestData.dir();
+        try (Dataset train = train(data); Dataset validation = validation(data);
+             WorkerProcesses workers = WorkerProcesses.start(tmp, 3)) {
+            SearchResult faultFree = search(train, validation, new SequentialExecutor()).run();
+            ClusterExecutor executor = ClusterExecutor.connect(workers.addresses()).secret(WorkerProcesses.SECRET)
+                .heartbeatTimeout(Duration.ofMillis(1_500));
+            long pid = workers.process(0).pid();
+            // SIGSTOP: the process and its sockets stay up but nothing answers, as with a hung or
+            // unreachable host; only the heartbeat can tell
+            SearchResult result = runWith(search(train, validation, executor), 6, () -> signal("STOP", pid));
+            try {
+                // finishing at all proves the drop: the frozen worker's unit (or the next one the
+                // scheduler gives it) never completes, so only a re-queue lets the search end
+                assertEquals(faultFree.trials(), result.trials(), "results equal the fault-free run's");
+                assertEquals(4 * 3 * PARTITIONS, result.units().stream()
+                    .map(u -> u.trialId() + "/" + u.epoch() + "/" + u.partition()).distinct().count());
+                assertEquals(4 * 3 * PARTITIONS, result.unitsRun(), "no unit completed twice");
+            } finally {
+                signal("CONT", pid);
+            }
+        }
+    }
+
+    private static void signal(String signal, long pid) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start();
+            assertTrue(kill.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) && kill.exitValue() == 0,
+                "kill -" + signal + " " + pid);
+        } catch (java.io.IOException | InterruptedException e) {
+            throw new IllegalStateException(e);
+        }
+    }
 }
