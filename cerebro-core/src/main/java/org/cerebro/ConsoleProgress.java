@@ -9,8 +9,9 @@ import org.cerebro.train.Metrics;
 
 /**
  * A progress line for people watching a search: units and epochs done out of the planned totals,
- * trials running, the best score so far, elapsed time and an estimate of the time left (from this
- * run's unit rate), at most once a second, after units. {@link SearchBuilder} adds one when the JVM has a console (an interactive terminal), so
+ * trials open (started and not yet stopped, completed or failed), the best score so far, elapsed
+ * time and an estimate of the time left (from this run's unit rate), at most once a second, after
+ * units. {@link SearchBuilder} adds one when the JVM has a console (an interactive terminal), so
  * it stays quiet under tests and in CI.
  *
  * <p>Called on the driver thread only.
@@ -103,7 +104,7 @@ public final class ConsoleProgress implements SearchListener {
         String eta = unitsDone == 0 || unitsLeft <= 0 || epochsDone == total ? "-"
             : String.format(Locale.ROOT, "%.0f s", elapsed / unitsDone * unitsLeft);
         String bestText = Double.isNaN(best) ? "-" : String.format(Locale.ROOT, "%.4f (trial %d)", best, bestTrial);
-        return String.format(Locale.ROOT, "[%7.1f s] %d/%d units, %d/%d epochs, %d running, best score %s, ETA %s",
+        return String.format(Locale.ROOT, "[%7.1f s] %d/%d units, %d/%d epochs, %d trials open, best score %s, ETA %s",
             elapsed, unitsRecovered + unitsDone, unitsTotal, epochsDone, total, running.size(), bestText, eta);
     }
 

@@ -183,7 +183,7 @@ final class SearchDriver {
                 }
                 replanIfNarrowed(active, executor.workers(), starved, (System.nanoTime() - startNanos) / 1e9);
             }
-            SearchResult result = new SearchResult(search.summary(), search.objective(), results(), strategy.rungs(),
+            SearchResult result = new SearchResult(search.summary(), spaceText(), search.objective(), results(), strategy.rungs(),
                 executor.name(), search.partitions(), executor.unitsRun(), unitsRecovered, executor.unitRecords(),
                 Duration.ofNanos(System.nanoTime() - startNanos), stages);
             search.listeners().forEach(l -> l.searchFinished(result));
@@ -192,6 +192,12 @@ final class SearchDriver {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("search interrupted", e);
         }
+    }
+
+    private String spaceText() {
+        StringBuilder text = new StringBuilder();
+        search.space().params().forEach(p -> text.append(p).append('\n'));
+        return text.toString();
     }
 
     /** The search's experiment directory, opened and checked against this search; null without one. */

@@ -29,6 +29,7 @@ public final class SearchResult {
         .thenComparingInt(TrialResult::trialId);
 
     private final String search;
+    private final String space;
     private final Objective objective;
     private final List<TrialResult> trials;
     private final List<RungReport> rungs;
@@ -40,10 +41,11 @@ public final class SearchResult {
     private final Duration elapsed;
     private final List<PlannedStage> stages;
 
-    SearchResult(String search, Objective objective, List<TrialResult> trials, List<RungReport> rungs, String executor,
+    SearchResult(String search, String space, Objective objective, List<TrialResult> trials, List<RungReport> rungs, String executor,
                  int partitions, long unitsRun, long unitsRecovered, List<org.cerebro.exec.UnitRecord> units,
                  Duration elapsed, List<PlannedStage> stages) {
         this.search = search;
+        this.space = space;
         this.objective = objective;
         this.trials = List.copyOf(trials);
         this.rungs = List.copyOf(rungs);
@@ -83,6 +85,21 @@ public final class SearchResult {
             out.append(stage.plan().explain(total - stage.atSeconds()));
         }
         return out.toString();
+    }
+
+    /** The search space, one hyperparameter per line ({@code name: distribution}). */
+    public String space() {
+        return space;
+    }
+
+    /**
+     * Writes a self-contained HTML report to {@code file}: the leaderboard, learning curves per
+     * trial (stopped trials dashed), the schedule as a Gantt chart of units per worker, the
+     * search space and EXPLAIN with the measured time. Charts are inline SVG; the page loads
+     * nothing from the network.
+     */
+    public void writeReport(Path file) {
+        write(file, new HtmlReport(this).render());
     }
 
     /** A one-line description of the search that produced this result. */

@@ -55,10 +55,10 @@ class ConsoleProgressTest {
         assertTrue(lines[0].startsWith("search: grid(epochs=3)"), output);
         assertEquals(1 + 12 + 1, lines.length, "a line per unit (one partition: one per epoch) and a last one: "
             + output);
-        assertTrue(lines[1].contains("1/12 units, 0/12 epochs, 1 running, best score -"), lines[1]);
-        assertTrue(lines[2].contains("2/12 units, 1/12 epochs, 1 running, best score 0."), lines[2]);
+        assertTrue(lines[1].contains("1/12 units, 0/12 epochs, 1 trials open, best score -"), lines[1]);
+        assertTrue(lines[2].contains("2/12 units, 1/12 epochs, 1 trials open, best score 0."), lines[2]);
         assertTrue(lines[2].matches(".*ETA \\d+ s"), lines[2]);
-        assertTrue(lines[lines.length - 1].contains("12/12 units, 12/12 epochs, 0 running"), output);
+        assertTrue(lines[lines.length - 1].contains("12/12 units, 12/12 epochs, 0 trials open"), output);
         assertTrue(lines[lines.length - 1].endsWith("ETA -"), output);
         assertEquals("started 12", events.get(0));
         assertEquals(4, events.stream().filter(e -> e.startsWith("stopped ")).count());

@@ -26,7 +26,7 @@ class JShellScriptTest {
             .split(File.pathSeparator)).stream().filter(e -> !e.contains("cerebro-examples")).toList());
         Path jshell = Path.of(System.getProperty("java.home"), "bin", "jshell");
         ProcessBuilder builder = new ProcessBuilder(jshell.toString(), "-R@" + root.resolve("jvm.options"),
-            "--class-path", classPath, root.resolve("cerebro-examples/jshell/search.jsh").toString())
+            "--class-path", classPath, root.resolve("cerebro-examples/jshell/quickstart.jsh").toString())
             .redirectErrorStream(true);
         builder.environment().put("CEREBRO_DATA", TestData.dir().toString());
         Process process = builder.start();

@@ -1,5 +1,5 @@
 // A random search and an ASHA search on the pure-Java trainable over MNIST, with cerebro-core alone.
-// Run from the project root (see README.md for the class path): jshell --class-path "$CP" cerebro-examples/jshell/search.jsh
+// Run from the project root (see README.md for the class path): jshell --class-path "$CP" cerebro-examples/jshell/quickstart.jsh
 import org.cerebro.*;
 import org.cerebro.data.*;
 import org.cerebro.space.*;

@@ -1,0 +1,132 @@
+package org.cerebro.examples;
+
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.Set;
+import org.cerebro.LogicalSearch;
+import org.cerebro.SearchBuilder;
+import org.cerebro.SearchResult;
+import org.cerebro.exec.local.LocalExecutor;
+import org.cerebro.strategy.Strategy;
+
+/**
+ * What every example shares: the common options, and running a search the same way (describe,
+ * progress line, leaderboard, EXPLAIN, the HTML report and the JSON summary when asked).
+ *
+ * <p>Options, where an example applies them: {@code --data DIR}, {@code --strategy
+ * grid|random|hyperband|asha}, {@code --workers N}, {@code --epochs E}, {@code --trials T},
+ * {@code --seed S}, {@code --experiment-dir DIR} (resumes when it exists), {@code --report
+ * FILE.html}, {@code --summary-json FILE} (keys in {@link SummaryJson}).
+ */
+final class ExampleRun {
+    static final Set<String> COMMON = Set.of("data", "strategy", "workers", "epochs", "trials", "seed",
+        "experiment-dir", "report", "summary-json");
+
+    final Options options;
+
+    ExampleRun(String[] args, String... extra) {
+        this(args, Set.of(), extra);
+    }
+
+    /** @param notApplicable common options this example has no use for (refused, not ignored) */
+    ExampleRun(String[] args, Set<String> notApplicable, String... extra) {
+        Set<String> known = new HashSet<>(COMMON);
+        known.removeAll(notApplicable);
+        known.addAll(Set.of(extra));
+        this.options = new Options(args, new java.util.TreeSet<>(known));
+    }
+
+    int workers() {
+        int workers = options.getInt("workers", Runtime.getRuntime().availableProcessors());
+        if (workers < 1) {
+            throw new IllegalArgumentException("option=--workers got=" + workers + " expected>=1");
+        }
+        return workers;
+    }
+
+    long seed(long fallback) {
+        return options.getLong("seed", fallback);
+    }
+
+    int epochs(int fallback) {
+        int epochs = options.getInt("epochs", fallback);
+        if (epochs < 1) {
+            throw new IllegalArgumentException("option=--epochs got=" + epochs + " expected>=1");
+        }
+        return epochs;
+    }
+
+    int trials(int fallback) {
+        int trials = options.getInt("trials", fallback);
+        if (trials < 1) {
+            throw new IllegalArgumentException("option=--trials got=" + trials + " expected>=1");
+        }
+        return trials;
+    }
+
+    /** The data directory holding {@code mnist/} (downloading MNIST when it is nowhere). */
+    Path mnistData() {
+        return MnistData.dir(options.get("data"));
+    }
+
+    /** The data directory for other datasets: {@code --data}, {@code CEREBRO_DATA} or {@code ../shared/data}. */
+    Path data(String folder) {
+        String configured = options.get("data") != null ? options.get("data") : System.getenv("CEREBRO_DATA");
+        Path dir = Path.of(configured != null ? configured : "../shared/data");
+        if (!java.nio.file.Files.isDirectory(dir.resolve(folder))) {
+            throw new IllegalArgumentException("data directory=" + dir.toAbsolutePath() + " has no " + folder
+                + "/ folder: pass --data DIR or set CEREBRO_DATA");
+        }
+        return dir;
+    }
+
+    /** {@code --strategy} (default {@code fallback}) with the epochs and trials options. */
+    Strategy strategy(String fallback, int epochs, int trials) {
+        String name = options.get("strategy", fallback);
+        return switch (name) {
+            case "grid" -> Strategy.grid(epochs);
+            case "random" -> Strategy.random(trials, epochs);
+            case "hyperband" -> Strategy.hyperband(epochs, 3);
+            case "asha" -> Strategy.asha(1, epochs, 3).maxTrials(trials);
+            default -> throw new IllegalArgumentException("option=--strategy got=" + name
+                + " expected grid, random, hyperband or asha");
+        };
+    }
+
+    /** Local CPU workers, the seed, the experiment directory and the progress line. */
+    SearchBuilder configure(SearchBuilder builder, long defaultSeed) {
+        builder.executor(LocalExecutor.cpus(workers())).seed(seed(defaultSeed)).progress(true);
+        if (options.get("experiment-dir") != null) {
+            builder.experimentDir(Path.of(options.get("experiment-dir")));
+        }
+        return builder;
+    }
+
+    /** Describes, runs, prints the leaderboard and EXPLAIN, writes the report and the summary. */
+    SearchResult run(LogicalSearch search, String defaultReport) {
+        System.out.print(search.describe());
+        SearchResult result = search.run();
+        System.out.printf("%n%d trials, %d epochs, %d units in %.1f s%s%n", result.trials().size(),
+            result.epochsCompleted(), result.unitsRun(), result.elapsed().toMillis() / 1000.0,
+            result.unitsRecovered() == 0 ? "" : " (" + result.unitsRecovered() + " units recovered from the"
+                + " experiment directory)");
+        System.out.print(result.leaderboardTable(10));
+        System.out.println();
+        System.out.print(result.explain());
+        String report = options.get("report", defaultReport);
+        if (report != null) {
+            Path parent = Path.of(report).toAbsolutePath().getParent();
+            try {
+                java.nio.file.Files.createDirectories(parent);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot create the report's folder " + parent, e);
+            }
+            result.writeReport(Path.of(report));
+            System.out.println("report: " + Path.of(report).toAbsolutePath());
+        }
+        if (options.get("summary-json") != null) {
+            SummaryJson.write(Path.of(options.get("summary-json")), result, search.executor().workers());
+        }
+        return result;
+    }
+}
