@@ -43,7 +43,7 @@ final class MnistData {
             return shared;
         }
         Path cache = cacheDir();
-        download(cache.resolve("mnist"));
+        download(cache.resolve("mnist"), MIRRORS);
         return cache;
     }
 
@@ -53,7 +53,8 @@ final class MnistData {
         return base.resolve("cerebro").resolve("data");
     }
 
-    static void download(Path folder) {
+    /** Downloads the four files missing from {@code folder}, trying {@code mirrors} in order. */
+    static void download(Path folder, List<String> mirrors) {
         HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
             .followRedirects(HttpClient.Redirect.NORMAL).build();
         try {
@@ -68,7 +69,7 @@ final class MnistData {
             }
             StringBuilder failures = new StringBuilder();
             boolean done = false;
-            for (String mirror : MIRRORS) {
+            for (String mirror : mirrors) {
                 Path partial = folder.resolve(file[0] + ".part");
                 try {
                     System.out.println("downloading " + mirror + file[0]);
