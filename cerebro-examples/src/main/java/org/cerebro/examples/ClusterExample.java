@@ -10,9 +10,6 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.cerebro.Cerebro;
 import org.cerebro.Objective;
-import org.cerebro.data.Dataset;
-import org.cerebro.data.Datasets;
-import org.cerebro.data.Split;
 import org.cerebro.djl.DjlTrainable;
 import org.cerebro.djl.Zoo;
 import org.cerebro.exec.cluster.ClusterExecutor;
@@ -40,17 +37,13 @@ public final class ClusterExample {
 
     public static void main(String[] args) throws Exception {
         ExampleRun run = new ExampleRun(args, java.util.Set.of("workers"), "train-records", "work-dir");
-        Path mnist = run.mnistData().resolve("mnist");
+        Path dataDir = run.mnistData();
         Path workDir = run.options.get("work-dir") != null ? Path.of(run.options.get("work-dir"))
             : Files.createTempDirectory("cerebro-cluster-example");
         byte[] secret = Base64.getEncoder().encode(SecureRandom.getInstanceStrong().generateSeed(24));
         Path secretFile = Files.write(workDir.resolve("secret"), secret);
         List<Process> workers = new ArrayList<>();
-        try (Dataset all = Datasets.idx(mnist.resolve("train-images-idx3-ubyte.gz"),
-                mnist.resolve("train-labels-idx1-ubyte.gz"));
-             Dataset test = Datasets.idx(mnist.resolve("t10k-images-idx3-ubyte.gz"),
-                mnist.resolve("t10k-labels-idx1-ubyte.gz"));
-             Split subset = MnistSearch.subset(all, run.options.getInt("train-records", 12_000), 4)) {
+        try (Mnist data = new Mnist(dataDir, run.options.getInt("train-records", 12_000), 4)) {
             String[] addresses = {startWorker(workers, workDir, secretFile, 0), startWorker(workers, workDir, secretFile, 1)};
             System.out.println("workers: " + String.join(", ", addresses));
             SearchSpace space = SearchSpace.of(
@@ -60,7 +53,7 @@ public final class ClusterExample {
             ClusterExecutor cluster = ClusterExecutor.connect(addresses).secretFile(secretFile);
             org.cerebro.SearchBuilder builder = Cerebro.search(space)
                 .trainable(new DjlTrainable(Zoo.mlp()))
-                .data(subset == null ? all : subset.train(), test)
+                .data(data.train(), data.test())
                 .strategy(run.strategy("grid", run.epochs(2), run.trials(4)))
                 .objective(Objective.maximize("accuracy"))
                 .seed(run.seed(4))

@@ -11,8 +11,6 @@ import java.util.SplittableRandom;
 import org.cerebro.Cerebro;
 import org.cerebro.Objective;
 import org.cerebro.data.Dataset;
-import org.cerebro.data.Datasets;
-import org.cerebro.data.Split;
 import org.cerebro.space.Config;
 import org.cerebro.space.HParam;
 import org.cerebro.space.SearchSpace;
@@ -198,16 +196,12 @@ public final class CustomTrainableExample {
 
     public static void main(String[] args) {
         ExampleRun run = new ExampleRun(args, "train-records");
-        Path mnist = run.mnistData().resolve("mnist");
-        try (Dataset all = Datasets.idx(mnist.resolve("train-images-idx3-ubyte.gz"),
-                mnist.resolve("train-labels-idx1-ubyte.gz"));
-             Dataset test = Datasets.idx(mnist.resolve("t10k-images-idx3-ubyte.gz"),
-                mnist.resolve("t10k-labels-idx1-ubyte.gz"));
-             Split subset = MnistSearch.subset(all, run.options.getInt("train-records", 12_000), 3)) {
+        Path dataDir = run.mnistData();
+        try (Mnist data = new Mnist(dataDir, run.options.getInt("train-records", 12_000), 3)) {
             SearchSpace space = SearchSpace.of(SoftmaxRegression.LR, SoftmaxRegression.L2, SoftmaxRegression.BATCH);
             run.run(run.configure(Cerebro.search(space)
                 .trainable(new SoftmaxRegression())
-                .data(subset == null ? all : subset.train(), test)
+                .data(data.train(), data.test())
                 .strategy(run.strategy("random", run.epochs(3), run.trials(6)))
                 .objective(Objective.maximize("accuracy")), 3).build(), null);
         }

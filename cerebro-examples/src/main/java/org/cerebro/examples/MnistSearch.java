@@ -6,8 +6,6 @@ import org.cerebro.LogicalSearch;
 import org.cerebro.Objective;
 import org.cerebro.SearchResult;
 import org.cerebro.data.Dataset;
-import org.cerebro.data.Datasets;
-import org.cerebro.data.Split;
 import org.cerebro.djl.DjlTrainable;
 import org.cerebro.djl.Zoo;
 import org.cerebro.space.HParam;
@@ -37,7 +35,7 @@ public final class MnistSearch {
 
     public static void main(String[] args) throws Exception {
         ExampleRun run = new ExampleRun(args, "model", "train-records");
-        Path mnist = run.mnistData().resolve("mnist");
+        Path dataDir = run.mnistData();
         long seed = run.seed(42);
         int trainRecords = run.options.getInt("train-records", 60_000);
         SearchSpace space = SearchSpace.of(
@@ -45,15 +43,10 @@ public final class MnistSearch {
             HParam.choice("depth", 1, 2),
             HParam.logUniform("lr", 3e-4, 1e-2),
             HParam.choice("batch_size", 64, 128));
-        try (Dataset fullTrain = Datasets.idx(mnist.resolve("train-images-idx3-ubyte.gz"),
-                mnist.resolve("train-labels-idx1-ubyte.gz"));
-             Dataset test = Datasets.idx(mnist.resolve("t10k-images-idx3-ubyte.gz"),
-                mnist.resolve("t10k-labels-idx1-ubyte.gz"));
-             Split subset = subset(fullTrain, trainRecords, seed)) {
-            Dataset train = subset == null ? fullTrain : subset.train();
+        try (Mnist data = new Mnist(dataDir, trainRecords, seed)) {
             LogicalSearch search = run.configure(Cerebro.search(space)
                 .trainable(new DjlTrainable(Zoo.byName(run.options.get("model", "mlp"))))
-                .data(train, test)
+                .data(data.train(), data.test())
                 .strategy(run.strategy("asha", run.epochs(9), run.trials(12)))
                 .objective(Objective.maximize("accuracy")), seed)
                 .build();
@@ -61,13 +54,5 @@ public final class MnistSearch {
             result.best().ifPresent(best -> System.out.printf("%nbest: trial %d, test accuracy %.4f after %d epochs, %s%n",
                 best.trialId(), best.lastEpoch().metrics().accuracy(), best.epochsCompleted(), best.config().canonical()));
         }
-    }
-
-    /** The first {@code records} of a seeded shuffle of {@code full}, or null to use all of it. */
-    static Split subset(Dataset full, int records, long seed) {
-        if (records < 1) {
-            throw new IllegalArgumentException("option=--train-records got=" + records + " expected>=1");
-        }
-        return records >= full.size() ? null : full.split(1.0 - (double) records / full.size(), seed);
     }
 }

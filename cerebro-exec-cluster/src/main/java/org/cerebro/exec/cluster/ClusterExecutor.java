@@ -18,7 +18,7 @@ import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 import org.cerebro.data.Dataset;
-import org.cerebro.exec.CompletedUnit;
+import org.cerebro.exec.EpochLedger;
 import org.cerebro.exec.EpochOutcome;
 import org.cerebro.exec.EpochTask;
 import org.cerebro.exec.ExecutionContext;
@@ -72,7 +72,6 @@ public final class ClusterExecutor implements Executor {
     private String trainableSpec;
     private List<String> hashes;
     private String validationHash;
-    private long totalRecords;
     private WorkerLink[] links;
     private boolean[] alive;
     private Unit[] running;
@@ -85,11 +84,8 @@ public final class ClusterExecutor implements Executor {
     private long bytesSent;
     private long setUpNanos;
     private final BlockingQueue<WorkerLink.Event> events = new LinkedBlockingQueue<>();
-    private final Map<Integer, EpochTask> tasks = new HashMap<>();
     private final Map<Integer, byte[]> states = new HashMap<>();
-    private final Map<Integer, TrialProgress> resumed = new HashMap<>();
-    private final Map<Integer, List<Integer>> visits = new HashMap<>();
-    private final Map<Integer, Double> lossSums = new HashMap<>();
+    private EpochLedger ledger;
     private final Deque<EpochOutcome> ready = new ArrayDeque<>();
     private final List<UnitRecord> records = new ArrayList<>();
     private Thread heartbeats;
@@ -211,7 +207,7 @@ public final class ClusterExecutor implements Executor {
         int partitions = context.partitions().size();
         placement = Placement.replicated(n, partitions, Math.min(replicas, n));
         scheduler = new MopScheduler(placement, MopScheduler.VisitPolicy.FIXED, context.seed());
-        totalRecords = context.trainingRecords();
+        ledger = new EpochLedger(context.trainingRecords());
         hashes = new ArrayList<>();
         for (Dataset partition : context.partitions()) {
             hashes.add(hash(partition));
@@ -332,31 +328,24 @@ public final class ClusterExecutor implements Executor {
     public void submit(EpochTask task) {
         checkOpen();
         int t = task.trialId();
-        if (tasks.containsKey(t)) {
-            throw new IllegalStateException("trial=" + t + " already has epoch=" + tasks.get(t).epoch() + " queued");
-        }
-        TrialProgress progress = resumed.remove(t);
-        List<Integer> done = progress == null ? List.of() : progress.partitionsDone();
+        List<Integer> done = ledger.submit(task);
         if (!scheduler.knows(t)) {
             scheduler.admit(t, task.epoch() - 1, done);
         } else if (scheduler.epochsDone(t) != task.epoch() - 1) {
             throw new IllegalStateException("trial=" + t + " epoch=" + task.epoch() + " submitted but the trial has done "
                 + scheduler.epochsDone(t) + " epochs");
         }
-        tasks.put(t, task);
-        visits.put(t, new ArrayList<>(done));
-        lossSums.put(t, progress == null ? 0.0 : progress.lossSum());
         scheduler.grant(t, task.epoch());
     }
 
     @Override
     public void restore(int trialId, TrialProgress progress) {
         checkOpen();
-        if (tasks.containsKey(trialId) || scheduler.knows(trialId)) {
+        if (scheduler.knows(trialId)) {
             throw new IllegalStateException("trial=" + trialId + " is already known: restore it before its first submit");
         }
+        ledger.restore(trialId, progress);
         states.put(trialId, progress.state());
-        resumed.put(trialId, progress);
     }
 
     @Override
@@ -375,11 +364,12 @@ public final class ClusterExecutor implements Executor {
                 if (cancelled) {
                     return null;
                 }
-                if (tasks.isEmpty()) {
+                if (ledger.trials().isEmpty()) {
                     throw new IllegalStateException("take() with no task submitted");
                 }
                 if (down.isEmpty()) {
-                    throw new IllegalStateException("tasks " + tasks.keySet() + " are queued but no worker can run them");
+                    throw new IllegalStateException("trials " + ledger.trials() + " have epochs queued but no worker can"
+                        + " run them");
                 }
                 // every worker that could run what is left is down: wait for one to rejoin, or give up
                 WorkerLink.Event event = events.poll(Math.max(10 * heartbeatTimeout.toMillis(), 30_000),
@@ -409,7 +399,7 @@ public final class ClusterExecutor implements Executor {
             if (unit == null) {
                 continue;
             }
-            EpochTask task = tasks.get(unit.trial());
+            EpochTask task = ledger.task(unit.trial());
             boolean evaluate = scheduler.visitedThisEpoch(unit.trial()) == context.partitions().size() - 1;
             byte[] state = states.getOrDefault(unit.trial(), new byte[0]);
             Payload.Writer out = new Payload.Writer().putInt(unit.trial()).putInt(unit.epoch() + 1)
@@ -495,23 +485,18 @@ public final class ClusterExecutor implements Executor {
         }
         UnitRecord record = new UnitRecord(t, unit.epoch() + 1, unit.partition(), w, startedAt[w], System.nanoTime());
         records.add(record);
-        visits.get(t).add(unit.partition());
         if (done.status() == 1) {
             scheduler.lost(unit);
             scheduler.retire(t);
-            tasks.remove(t);
-            lossSums.remove(t);
             states.remove(t);
-            ready.add(new EpochOutcome(t, unit.epoch() + 1, null, Double.NaN, done.message(), List.copyOf(visits.remove(t))));
+            ready.add(ledger.failed(t, unit.epoch() + 1, unit.partition(), done.message()));
             return;
         }
         states.put(t, done.state());
-        double lossSum = lossSums.merge(t, done.loss() * context.partitions().get(unit.partition()).size(), Double::sum);
-        context.journal().unitDone(new CompletedUnit(record, visits.get(t), lossSum, done.metrics(), done.checkpoint()));
+        context.journal().unitDone(ledger.unitDone(record, done.loss(), context.partitions().get(unit.partition()).size(),
+            done.metrics(), done.checkpoint()));
         if (scheduler.completeUnit(unit)) {
-            tasks.remove(t);
-            ready.add(new EpochOutcome(t, unit.epoch() + 1, done.metrics(), lossSums.remove(t) / totalRecords, null,
-                List.copyOf(visits.remove(t))));
+            ready.add(ledger.epochDone(t, unit.epoch() + 1, done.metrics()));
         }
     }
 
@@ -523,9 +508,9 @@ public final class ClusterExecutor implements Executor {
     @Override
     public void release(int trialId) {
         states.remove(trialId);
-        resumed.remove(trialId);
         if (scheduler != null) {
             scheduler.retire(trialId);
+            ledger.forget(trialId);
         }
     }
 

@@ -17,10 +17,9 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.cerebro.data.Dataset;
 import java.util.EnumSet;
 import java.util.Set;
-import org.cerebro.exec.CompletedUnit;
+import org.cerebro.exec.EpochLedger;
 import org.cerebro.exec.EpochOutcome;
 import org.cerebro.exec.EpochTask;
 import org.cerebro.exec.ExecutionContext;
@@ -69,7 +68,6 @@ public final class LocalExecutor implements Executor {
     private ExecutionContext context;
     private EpochScheduler scheduler;
     private int partitions;
-    private long totalRecords;
     private final List<Disruptor<UnitEvent>> dispatch = new ArrayList<>();
     private RingBuffer<UnitEvent> completions;
     private Sequence consumed;
@@ -77,12 +75,9 @@ public final class LocalExecutor implements Executor {
     private boolean[] busy;
     private int inFlight;
     private volatile boolean cancelled;
-    private final Map<Integer, EpochTask> tasks = new HashMap<>();
     private final Map<Integer, TrainableState> idle = new HashMap<>();
     private final Map<Integer, byte[]> parked = new HashMap<>();
-    private final Map<Integer, TrialProgress> resumed = new HashMap<>();
-    private final Map<Integer, List<Integer>> visits = new HashMap<>();
-    private final Map<Integer, Double> lossSums = new HashMap<>();
+    private EpochLedger ledger;
     private final Deque<EpochOutcome> ready = new ArrayDeque<>();
     private final List<UnitRecord> records = new ArrayList<>();
 
@@ -167,9 +162,7 @@ public final class LocalExecutor implements Executor {
         this.context = context;
         int n = devices.size();
         partitions = context.partitions().size();
-        for (Dataset partition : context.partitions()) {
-            totalRecords += partition.size();
-        }
+        ledger = new EpochLedger(context.trainingRecords());
         scheduler = switch (context.operator()) {
             case MOP -> new MopScheduler(Placement.replicated(n, partitions, 1), policy, context.seed());
             case TASK_PARALLEL -> new TaskParallelScheduler(n, partitions, context.seed());
@@ -203,24 +196,13 @@ public final class LocalExecutor implements Executor {
     public void submit(EpochTask task) {
         checkOpen();
         int t = task.trialId();
-        if (tasks.containsKey(t)) {
-            throw new IllegalStateException("trial=" + t + " already has epoch=" + tasks.get(t).epoch() + " queued");
-        }
-        TrialProgress progress = resumed.remove(t);
-        List<Integer> done = progress == null ? List.of() : progress.partitionsDone();
-        if (progress != null && progress.epochsDone() != task.epoch() - 1) {
-            throw new IllegalStateException("trial=" + t + " epoch=" + task.epoch() + " submitted but its restored"
-                + " progress has " + progress.epochsDone() + " epochs done");
-        }
+        List<Integer> done = ledger.submit(task);
         if (!scheduler.knows(t)) {
             scheduler.admit(t, task.epoch() - 1, done);
         } else if (scheduler.epochsDone(t) != task.epoch() - 1) {
             throw new IllegalStateException("trial=" + t + " epoch=" + task.epoch() + " submitted but the trial has done "
                 + scheduler.epochsDone(t) + " epochs");
         }
-        tasks.put(t, task);
-        visits.put(t, new ArrayList<>(done));
-        lossSums.put(t, progress == null ? 0.0 : progress.lossSum());
         scheduler.grant(t, task.epoch());
     }
 
@@ -257,7 +239,7 @@ public final class LocalExecutor implements Executor {
             if (unit == null) {
                 continue;
             }
-            EpochTask task = tasks.get(unit.trial());
+            EpochTask task = ledger.task(unit.trial());
             RingBuffer<UnitEvent> ring = dispatch.get(w).getRingBuffer();
             long slot = ring.next();
             UnitEvent event = ring.get(slot);
@@ -307,7 +289,6 @@ public final class LocalExecutor implements Executor {
         }
         UnitRecord record = new UnitRecord(t, done.epoch, done.partition, done.worker, done.startNanos, done.endNanos);
         records.add(record);
-        visits.get(t).add(done.partition);
         Unit unit = new Unit(t, done.epoch - 1, done.partition, done.worker);
         if (done.failure != null) {
             scheduler.lost(unit);
@@ -315,19 +296,15 @@ public final class LocalExecutor implements Executor {
             if (done.state != null) {
                 done.state.close();
             }
-            tasks.remove(t);
-            lossSums.remove(t);
-            ready.add(new EpochOutcome(t, done.epoch, null, Double.NaN, done.failure, List.copyOf(visits.remove(t))));
+            ready.add(ledger.failed(t, done.epoch, done.partition, done.failure));
             return;
         }
         idle.put(t, done.state);
-        double lossSum = lossSums.merge(t, done.loss * context.partitions().get(done.partition).size(), Double::sum);
         // durable (with an experiment directory) before the scheduler counts it and moves the trial on
-        context.journal().unitDone(new CompletedUnit(record, visits.get(t), lossSum, done.metrics, done.checkpoint));
+        context.journal().unitDone(ledger.unitDone(record, done.loss, context.partitions().get(done.partition).size(),
+            done.metrics, done.checkpoint));
         if (scheduler.completeUnit(unit)) {
-            tasks.remove(t);
-            ready.add(new EpochOutcome(t, done.epoch, done.metrics, lossSums.remove(t) / totalRecords, null,
-                List.copyOf(visits.remove(t))));
+            ready.add(ledger.epochDone(t, done.epoch, done.metrics));
         }
     }
 
@@ -343,12 +320,12 @@ public final class LocalExecutor implements Executor {
     @Override
     public void restore(int trialId, TrialProgress progress) {
         checkOpen();
-        if (tasks.containsKey(trialId) || scheduler.knows(trialId)) {
+        if (scheduler.knows(trialId)) {
             throw new IllegalStateException("trial=" + trialId + " is already known to this executor: restore it"
                 + " before its first submit");
         }
+        ledger.restore(trialId, progress);
         parked.put(trialId, progress.state());
-        resumed.put(trialId, progress);
     }
 
     @Override
@@ -360,6 +337,7 @@ public final class LocalExecutor implements Executor {
         parked.remove(trialId);
         if (scheduler != null) {
             scheduler.retire(trialId);
+            ledger.forget(trialId);
         }
     }
 
