@@ -87,10 +87,11 @@ public record PhysicalPlan(String planner, PlanningInput input, Operator chosen,
         return out.toString();
     }
 
-    /** Where the data lives under the chosen operator. */
+    /** Where the data lives under the operator the executor runs. */
     public String placement() {
-        if (chosen == Operator.TASK_PARALLEL) {
-            return "all " + input.records() + " records on each of " + input.workers() + " worker(s)";
+        if (executableOperator() == Operator.TASK_PARALLEL) {
+            return "every worker reads all " + input.records() + " records (" + input.workers() + " worker(s); one shared"
+                + " copy on one machine, a copy per worker on a cluster), a trial stays on its worker";
         }
         return input.partitions() + " partition(s) over " + input.workers() + " worker(s), each partition on "
             + input.replicas() + (input.replicas() == 1 ? " worker" : " workers") + "; units are (trial, epoch, partition),"
