@@ -1,7 +1,6 @@
 package org.cerebro.optimizer.schedule;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collections;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -44,14 +43,7 @@ public final class MopScheduler implements EpochScheduler {
     /** Per partition: the idle trials that may run it now (FREE: not yet visited; FIXED: next in order). */
     private final IndexedIntSet[] eligible;
     private final List<Unit> log = new ArrayList<>();
-    private boolean[] known = new boolean[0];
-    private int[] granted = new int[0];   // epochs the trial may complete
-    private int[] epoch = new int[0];     // epochs completed
-    private int[] visitedCount = new int[0];
-    private boolean[][] visited = new boolean[0][];
-    private boolean[] running = new boolean[0];
-    private int[][] order = new int[0][]; // FIXED: this epoch's order
-    private long outstanding;             // granted epochs not yet completed, over all trials
+    private final TrialEpochs trials;
 
     /** A scheduler with no trials yet: {@link #admit} and {@link #grant} them as they come. */
     public MopScheduler(Placement placement, VisitPolicy policy, long seed) {
@@ -60,6 +52,7 @@ public final class MopScheduler implements EpochScheduler {
         this.seed = seed;
         this.partitions = placement.partitions();
         this.random = new SplittableRandom(seed);
+        this.trials = new TrialEpochs(partitions, seed);
         this.eligible = new IndexedIntSet[partitions];
         for (int i = 0; i < partitions; i++) {
             eligible[i] = new IndexedIntSet(16);
@@ -96,18 +89,8 @@ public final class MopScheduler implements EpochScheduler {
 
     @Override
     public void admit(int trial, int epochsDone, List<Integer> visitedThisEpoch) {
-        if (trial < 0 || epochsDone < 0) {
-            throw new IllegalArgumentException("trial=" + trial + " epochsDone=" + epochsDone + " expected >= 0");
-        }
-        ensureCapacity(trial + 1);
-        if (known[trial]) {
-            throw new IllegalStateException("trial=" + trial + " is already admitted");
-        }
-        known[trial] = true;
-        epoch[trial] = epochsDone;
-        granted[trial] = epochsDone;
-        visited[trial] = EpochOrders.visited(trial, visitedThisEpoch, partitions);
-        visitedCount[trial] = visitedThisEpoch.size();
+        trials.admit(trial, epochsDone, visitedThisEpoch);
+        growEligible();
     }
 
     /**
@@ -116,51 +99,26 @@ public final class MopScheduler implements EpochScheduler {
      */
     @Override
     public void grant(int trial, int untilEpochs) {
-        if (trial < 0 || trial >= known.length || !known[trial]) {
-            admit(trial, 0);
-        }
-        if (untilEpochs <= granted[trial]) {
-            return;
-        }
-        boolean waiting = !running[trial] && epoch[trial] == granted[trial];
-        outstanding += untilEpochs - granted[trial];
-        granted[trial] = untilEpochs;
+        boolean waiting = trials.grant(trial, untilEpochs);
+        growEligible();
         if (waiting) {
-            newEpochOrder(trial);
             makeEligible(trial);
         }
     }
 
-    private void ensureCapacity(int n) {
-        if (n <= known.length) {
-            return;
-        }
-        int grown = Math.max(n, 2 * known.length);
-        known = Arrays.copyOf(known, grown);
-        granted = Arrays.copyOf(granted, grown);
-        epoch = Arrays.copyOf(epoch, grown);
-        visitedCount = Arrays.copyOf(visitedCount, grown);
-        visited = Arrays.copyOf(visited, grown);
-        running = Arrays.copyOf(running, grown);
-        order = Arrays.copyOf(order, grown);
+    private void growEligible() {
         for (IndexedIntSet set : eligible) {
-            set.ensureCapacity(grown);
-        }
-    }
-
-    private void newEpochOrder(int t) {
-        if (policy == VisitPolicy.FIXED) {
-            order[t] = EpochOrders.of(seed, t, epoch[t] + 1, partitions, visited[t]);
+            set.ensureCapacity(trials.capacity());
         }
     }
 
     /** Idle trial {@code t} may run the partitions it still needs (FREE) or its next one (FIXED). */
     private void makeEligible(int t) {
         if (policy == VisitPolicy.FIXED) {
-            eligible[order[t][visitedCount[t]]].add(t);
+            eligible[trials.nextInOrder(t)].add(t);
         } else {
             for (int i = 0; i < partitions; i++) {
-                if (!visited[t][i]) {
+                if (!trials.visited(t, i)) {
                     eligible[i].add(t);
                 }
             }
@@ -170,7 +128,7 @@ public final class MopScheduler implements EpochScheduler {
     /** Trial {@code t} starts running: no partition may take it. */
     private void makeIneligible(int t) {
         if (policy == VisitPolicy.FIXED) {
-            eligible[order[t][visitedCount[t]]].remove(t);
+            eligible[trials.nextInOrder(t)].remove(t);
         } else {
             for (int i = 0; i < partitions; i++) {
                 eligible[i].remove(t);
@@ -200,8 +158,8 @@ public final class MopScheduler implements EpochScheduler {
         }
         int t = eligible[partition].get(pick);
         makeIneligible(t);
-        running[t] = true;
-        Unit unit = new Unit(t, epoch[t], partition, worker);
+        trials.start(t);
+        Unit unit = new Unit(t, trials.epochsDone(t), partition, worker);
         log.add(unit);
         return unit;
     }
@@ -219,19 +177,11 @@ public final class MopScheduler implements EpochScheduler {
     @Override
     public boolean completeUnit(Unit unit) {
         int t = unit.trial();
-        checkRunning(unit);
-        running[t] = false;
-        visited[t][unit.partition()] = true;
-        if (++visitedCount[t] < partitions) {
+        if (!trials.complete(unit)) {
             makeEligible(t);
             return false;
         }
-        visitedCount[t] = 0;
-        Arrays.fill(visited[t], false);
-        epoch[t]++;
-        outstanding--;
-        if (epoch[t] < granted[t]) {
-            newEpochOrder(t);
+        if (trials.hasGrantedEpochLeft(t)) {
             makeEligible(t);
         }
         return true;
@@ -239,55 +189,43 @@ public final class MopScheduler implements EpochScheduler {
 
     @Override
     public void lost(Unit unit) {
-        checkRunning(unit);
-        running[unit.trial()] = false; // not visited: a worker holding a replica will run it again
+        trials.lose(unit); // not visited: a worker holding a replica will run it again
         makeEligible(unit.trial());
     }
 
     /** Forgets a trial that will never run again (stopped or failed); its granted epochs are dropped. */
     @Override
     public void retire(int trial) {
-        if (trial >= known.length || !known[trial]) {
+        if (!trials.knows(trial)) {
             return;
         }
-        if (running[trial]) {
-            throw new IllegalStateException("trial=" + trial + " is running: retire it when its unit ends");
-        }
+        trials.retire(trial);
         for (IndexedIntSet set : eligible) {
             set.remove(trial);
-        }
-        outstanding -= granted[trial] - epoch[trial];
-        granted[trial] = epoch[trial];
-    }
-
-    private void checkRunning(Unit unit) {
-        int t = unit.trial();
-        if (t >= running.length || !running[t] || epoch[t] != unit.epoch()) {
-            throw new IllegalStateException("unit " + unit + " is not running");
         }
     }
 
     @Override
     public boolean isDone() {
-        return outstanding == 0;
+        return trials.isDone();
     }
 
     /** Whether {@code trial} has been admitted. */
     @Override
     public boolean knows(int trial) {
-        return trial >= 0 && trial < known.length && known[trial];
+        return trials.knows(trial);
     }
 
     /** Epochs {@code trial} has completed. */
     @Override
     public int epochsDone(int trial) {
-        return epoch[trial];
+        return trials.epochsDone(trial);
     }
 
     /** Units of its current epoch {@code trial} has completed. */
     @Override
     public int visitedThisEpoch(int trial) {
-        return visitedCount[trial];
+        return trials.visitedThisEpoch(trial);
     }
 
     /** The units dispatched so far, in order: the visit-order log that reproduces a run. */

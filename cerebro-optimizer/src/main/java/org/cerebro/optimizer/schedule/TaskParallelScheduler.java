@@ -16,19 +16,10 @@ import java.util.List;
  */
 public final class TaskParallelScheduler implements EpochScheduler {
     private final int workers;
-    private final int partitions;
-    private final long seed;
+    private final TrialEpochs trials;
     private final Deque<Integer> waiting = new ArrayDeque<>();
     private final int[] owned; // per worker: its trial, or -1
-    private boolean[] known = new boolean[0];
-    private int[] granted = new int[0];
-    private int[] epoch = new int[0];
-    private int[] visitedCount = new int[0];
-    private boolean[][] visited = new boolean[0][];
-    private boolean[] running = new boolean[0];
     private int[] owner = new int[0];
-    private int[][] order = new int[0][];
-    private long outstanding;
 
     /**
      * @param workers    the workers
@@ -40,45 +31,31 @@ public final class TaskParallelScheduler implements EpochScheduler {
             throw new IllegalArgumentException("workers=" + workers + " partitions=" + partitions + " expected >= 1");
         }
         this.workers = workers;
-        this.partitions = partitions;
-        this.seed = seed;
+        this.trials = new TrialEpochs(partitions, seed);
         this.owned = new int[workers];
         Arrays.fill(owned, -1);
     }
 
     @Override
     public void admit(int trial, int epochsDone, List<Integer> visitedThisEpoch) {
-        if (trial < 0 || epochsDone < 0) {
-            throw new IllegalArgumentException("trial=" + trial + " epochsDone=" + epochsDone + " expected >= 0");
-        }
-        ensureCapacity(trial + 1);
-        if (known[trial]) {
-            throw new IllegalStateException("trial=" + trial + " is already admitted");
-        }
-        known[trial] = true;
-        epoch[trial] = epochsDone;
-        granted[trial] = epochsDone;
-        visited[trial] = EpochOrders.visited(trial, visitedThisEpoch, partitions);
-        visitedCount[trial] = visitedThisEpoch.size();
-        owner[trial] = -1;
+        trials.admit(trial, epochsDone, visitedThisEpoch);
+        growOwners();
     }
 
     @Override
     public void grant(int trial, int untilEpochs) {
-        if (!knows(trial)) {
-            admit(trial, 0, List.of());
+        boolean idle = trials.grant(trial, untilEpochs);
+        growOwners();
+        if (idle && owner[trial] < 0) {
+            waiting.add(trial);
         }
-        if (untilEpochs <= granted[trial]) {
-            return;
-        }
-        boolean idle = !running[trial] && epoch[trial] == granted[trial];
-        outstanding += untilEpochs - granted[trial];
-        granted[trial] = untilEpochs;
-        if (idle) {
-            order[trial] = EpochOrders.of(seed, trial, epoch[trial] + 1, partitions, visited[trial]);
-            if (owner[trial] < 0) {
-                waiting.add(trial);
-            }
+    }
+
+    private void growOwners() {
+        int from = owner.length;
+        if (from < trials.capacity()) {
+            owner = Arrays.copyOf(owner, trials.capacity());
+            Arrays.fill(owner, from, owner.length, -1);
         }
     }
 
@@ -94,11 +71,11 @@ public final class TaskParallelScheduler implements EpochScheduler {
             owned[worker] = t;
             owner[t] = worker;
         }
-        if (running[t] || epoch[t] == granted[t]) {
+        if (trials.running(t) || !trials.hasGrantedEpochLeft(t)) {
             return null;
         }
-        running[t] = true;
-        return new Unit(t, epoch[t], order[t][visitedCount[t]], worker);
+        trials.start(t);
+        return new Unit(t, trials.epochsDone(t), trials.nextInOrder(t), worker);
     }
 
     @Override
@@ -108,46 +85,32 @@ public final class TaskParallelScheduler implements EpochScheduler {
 
     @Override
     public boolean completeUnit(Unit unit) {
-        int t = unit.trial();
-        checkRunning(unit);
-        running[t] = false;
-        visited[t][unit.partition()] = true;
-        if (++visitedCount[t] < partitions) {
+        checkOwner(unit);
+        if (!trials.complete(unit)) {
             return false;
         }
-        visitedCount[t] = 0;
-        Arrays.fill(visited[t], false);
-        epoch[t]++;
-        outstanding--;
-        if (epoch[t] < granted[t]) {
-            order[t] = EpochOrders.of(seed, t, epoch[t] + 1, partitions, visited[t]);
-        } else {
-            disown(t); // waits for the search's decision: its worker takes another trial meanwhile
+        if (!trials.hasGrantedEpochLeft(unit.trial())) {
+            disown(unit.trial()); // waits for the search's decision: its worker takes another trial meanwhile
         }
         return true;
     }
 
     @Override
     public void lost(Unit unit) {
-        checkRunning(unit);
-        int t = unit.trial();
-        running[t] = false;
-        disown(t);
-        waiting.addFirst(t); // first in line: it was already under way
+        checkOwner(unit);
+        trials.lose(unit);
+        disown(unit.trial());
+        waiting.addFirst(unit.trial()); // first in line: it was already under way
     }
 
     @Override
     public void retire(int trial) {
-        if (!knows(trial)) {
+        if (!trials.knows(trial)) {
             return;
         }
-        if (running[trial]) {
-            throw new IllegalStateException("trial=" + trial + " is running: retire it when its unit ends");
-        }
+        trials.retire(trial);
         waiting.remove(trial);
         disown(trial);
-        outstanding -= granted[trial] - epoch[trial];
-        granted[trial] = epoch[trial];
     }
 
     private void disown(int t) {
@@ -157,48 +120,31 @@ public final class TaskParallelScheduler implements EpochScheduler {
         }
     }
 
-    private void checkRunning(Unit unit) {
-        int t = unit.trial();
-        if (!knows(t) || !running[t] || epoch[t] != unit.epoch() || owner[t] != unit.worker()) {
-            throw new IllegalStateException("unit " + unit + " is not running");
+    private void checkOwner(Unit unit) {
+        trials.checkRunning(unit);
+        if (owner[unit.trial()] != unit.worker()) {
+            throw new IllegalStateException("unit " + unit + " is not running on worker " + unit.worker());
         }
-    }
-
-    private void ensureCapacity(int n) {
-        if (n <= known.length) {
-            return;
-        }
-        int grown = Math.max(n, 2 * known.length);
-        known = Arrays.copyOf(known, grown);
-        granted = Arrays.copyOf(granted, grown);
-        epoch = Arrays.copyOf(epoch, grown);
-        visitedCount = Arrays.copyOf(visitedCount, grown);
-        visited = Arrays.copyOf(visited, grown);
-        running = Arrays.copyOf(running, grown);
-        order = Arrays.copyOf(order, grown);
-        int from = owner.length;
-        owner = Arrays.copyOf(owner, grown);
-        Arrays.fill(owner, from, grown, -1);
     }
 
     @Override
     public boolean isDone() {
-        return outstanding == 0;
+        return trials.isDone();
     }
 
     @Override
     public boolean knows(int trial) {
-        return trial >= 0 && trial < known.length && known[trial];
+        return trials.knows(trial);
     }
 
     @Override
     public int epochsDone(int trial) {
-        return epoch[trial];
+        return trials.epochsDone(trial);
     }
 
     @Override
     public int visitedThisEpoch(int trial) {
-        return visitedCount[trial];
+        return trials.visitedThisEpoch(trial);
     }
 
     /** The number of workers. */
