@@ -5,7 +5,6 @@ import org.cerebro.Cerebro;
 import org.cerebro.LogicalSearch;
 import org.cerebro.Objective;
 import org.cerebro.SearchResult;
-import org.cerebro.data.Dataset;
 import org.cerebro.djl.DjlTrainable;
 import org.cerebro.djl.Zoo;
 import org.cerebro.space.HParam;

@@ -327,15 +327,7 @@ public final class ClusterExecutor implements Executor {
     @Override
     public void submit(EpochTask task) {
         checkOpen();
-        int t = task.trialId();
-        List<Integer> done = ledger.submit(task);
-        if (!scheduler.knows(t)) {
-            scheduler.admit(t, task.epoch() - 1, done);
-        } else if (scheduler.epochsDone(t) != task.epoch() - 1) {
-            throw new IllegalStateException("trial=" + t + " epoch=" + task.epoch() + " submitted but the trial has done "
-                + scheduler.epochsDone(t) + " epochs");
-        }
-        scheduler.grant(t, task.epoch());
+        scheduler.runEpoch(task.trialId(), task.epoch(), ledger.submit(task));
     }
 
     @Override

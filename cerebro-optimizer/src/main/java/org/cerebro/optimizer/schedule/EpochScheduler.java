@@ -23,6 +23,22 @@ public interface EpochScheduler extends UnitScheduler {
     void grant(int trial, int untilEpochs);
 
     /**
+     * Schedules epoch {@code epoch} (1-based) of {@code trial}, which has done the epochs before it
+     * and, of this one, the partitions in {@code visitedThisEpoch}; admits the trial if it is new.
+     *
+     * @throws IllegalStateException when the trial has done another number of epochs
+     */
+    default void runEpoch(int trial, int epoch, List<Integer> visitedThisEpoch) {
+        if (!knows(trial)) {
+            admit(trial, epoch - 1, visitedThisEpoch);
+        } else if (epochsDone(trial) != epoch - 1) {
+            throw new IllegalStateException("trial=" + trial + " epoch=" + epoch + " submitted but the trial has done "
+                + epochsDone(trial) + " epochs");
+        }
+        grant(trial, epoch);
+    }
+
+    /**
      * Records a finished unit.
      *
      * @return whether it completed its trial's epoch
