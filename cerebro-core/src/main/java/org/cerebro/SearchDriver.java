@@ -37,6 +37,8 @@ final class SearchDriver {
     private static final long TRIAL_SEED_STREAM = 0x7121L;
     /** Records the planner may profile the model on. */
     private static final int PROFILE_SAMPLE = 2048;
+    /** Configs the planner may profile: costs differ across a space, and one config misleads. */
+    private static final int PROFILED_CONFIGS = 3;
     private static final int DEFAULT_BATCH = 64;
     /** Trials listed in a plan's demand; a huge grid is summarised by its first ones. */
     private static final int MAX_PLANNED_TRIALS = 100_000;
@@ -225,9 +227,15 @@ final class SearchDriver {
         search.trainable().configureWorkers(workers);
         PlanningRequest request;
         try (Dataset sample = parts.get(0).head(PROFILE_SAMPLE)) {
-            Config sampleConfig = search.space().sample(search.seed(), 0);
-            int batchSize = sampleConfig.values().get("batch_size") instanceof Integer b ? b : DEFAULT_BATCH;
-            request = new PlanningRequest(search.trainable(), sampleConfig, search.data(), sample,
+            List<Config> sampleConfigs = new ArrayList<>();
+            for (int i = 0; i < PROFILED_CONFIGS; i++) {
+                Config config = search.space().sample(search.seed(), i);
+                if (!sampleConfigs.contains(config)) {
+                    sampleConfigs.add(config);
+                }
+            }
+            int batchSize = sampleConfigs.get(0).values().get("batch_size") instanceof Integer b ? b : DEFAULT_BATCH;
+            request = new PlanningRequest(search.trainable(), sampleConfigs, search.data(), sample,
                 search.strategy().plannedEpochs(search.space(), workers, MAX_PLANNED_TRIALS), search.train().size(),
                 search.validation().size(), search.train().sizeInBytes(), batchSize, workers, parts.count(),
                 executor.replicas(), executor.deviceKind(),

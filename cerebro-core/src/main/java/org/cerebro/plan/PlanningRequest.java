@@ -12,7 +12,8 @@ import org.cerebro.train.Trainable;
  * facts of the machine it runs on.
  *
  * @param trainable               what trains
- * @param sampleConfig            a config to profile the model with
+ * @param sampleConfigs           configs to profile the model with (a few sampled from the space:
+ *                                configs differ in cost, and the stage runs many of them)
  * @param data                    the data's shape
  * @param sample                  a small slice of the training data to profile on
  * @param epochsPerTrial          the stage's demand: epochs per trial
@@ -29,18 +30,22 @@ import org.cerebro.train.Trainable;
  * @param bandwidthSource         how that bandwidth was obtained
  * @param profileCache            a file to cache profiles in across runs, or null for none
  */
-public record PlanningRequest(Trainable trainable, Config sampleConfig, DataSpec data, Dataset sample,
+public record PlanningRequest(Trainable trainable, List<Config> sampleConfigs, DataSpec data, Dataset sample,
                               List<Integer> epochsPerTrial, long records, long validationRecords, long dataBytes,
                               int batchSize, int workers, int partitions, int replicas, String device, long memoryPerWorker,
                               double bandwidthBytesPerSecond, String bandwidthSource, Path profileCache) {
     /** Copies the demand. */
     public PlanningRequest {
         epochsPerTrial = List.copyOf(epochsPerTrial);
+        sampleConfigs = List.copyOf(sampleConfigs);
+        if (sampleConfigs.isEmpty()) {
+            throw new IllegalArgumentException("sampleConfigs is empty: expected at least one config to profile");
+        }
     }
 
     /** This request for another stage's demand (a re-planning as the search narrows). */
     public PlanningRequest withDemand(List<Integer> epochs) {
-        return new PlanningRequest(trainable, sampleConfig, data, sample, epochs, records, validationRecords, dataBytes,
+        return new PlanningRequest(trainable, sampleConfigs, data, sample, epochs, records, validationRecords, dataBytes,
             batchSize, workers, partitions, replicas, device, memoryPerWorker, bandwidthBytesPerSecond, bandwidthSource,
             profileCache);
     }

@@ -1,5 +1,6 @@
 package org.cerebro.optimizer.plan;
 
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
@@ -10,6 +11,7 @@ import org.cerebro.plan.PhysicalPlan;
 import org.cerebro.plan.Planner;
 import org.cerebro.plan.PlanningInput;
 import org.cerebro.plan.PlanningRequest;
+import org.cerebro.space.Config;
 
 /**
  * The cost-based planner: profiles the model (or reuses a cached profile), estimates every
@@ -35,22 +37,49 @@ public final class CostBasedPlanner implements Planner {
         return choose(request.input(profile(request)));
     }
 
+    /**
+     * The mean profile over the request's sampled configs (each measured or read from the cache):
+     * mean seconds per sample, the largest state (memory must fit the largest config).
+     */
     private ModelProfile profile(PlanningRequest request) {
-        String key = Profiler.key(request.trainable(), request.sampleConfig(), request.device());
-        if (request.profileCache() == null) {
-            return profiler.profile(request.trainable(), request.sampleConfig(), request.data(), request.sample(),
-                request.device());
+        List<ModelProfile> profiles = new ArrayList<>();
+        ProfileCache cache = request.profileCache() == null ? null : ProfileCache.open(request.profileCache());
+        try {
+            for (Config config : request.sampleConfigs()) {
+                profiles.add(profile(request, config, cache));
+            }
+        } finally {
+            if (cache != null) {
+                cache.close();
+            }
         }
-        try (ProfileCache cache = ProfileCache.open(request.profileCache())) {
-            ModelProfile cached = cache.get(key);
+        if (profiles.size() == 1) {
+            return profiles.get(0);
+        }
+        double train = profiles.stream().mapToDouble(ModelProfile::secondsPerSample).average().orElseThrow();
+        double eval = profiles.stream().mapToDouble(ModelProfile::evalSecondsPerSample).average().orElseThrow();
+        long state = profiles.stream().mapToLong(ModelProfile::stateBytes).max().orElseThrow();
+        java.time.Instant at = profiles.stream().map(ModelProfile::measuredAt).max(Comparator.naturalOrder()).orElseThrow();
+        double min = profiles.stream().mapToDouble(ModelProfile::secondsPerSample).min().orElseThrow();
+        double max = profiles.stream().mapToDouble(ModelProfile::secondsPerSample).max().orElseThrow();
+        return new ModelProfile(request.trainable().name() + ", mean of " + profiles.size() + " sampled configs on "
+            + request.device(), train, eval, state, at, String.format(Locale.ROOT,
+            "%s; per config %.2e..%.2e s/sample", profiles.get(0).source(), min, max));
+    }
+
+    private ModelProfile profile(PlanningRequest request, Config config, ProfileCache cache) {
+        if (cache != null) {
+            ModelProfile cached = cache.get(Profiler.key(request.trainable(), config, request.device()));
             if (cached != null) {
                 return cached;
             }
-            ModelProfile measured = profiler.profile(request.trainable(), request.sampleConfig(), request.data(),
-                request.sample(), request.device());
-            cache.put(measured);
-            return measured;
         }
+        ModelProfile measured = profiler.profile(request.trainable(), config, request.data(), request.sample(),
+            request.device());
+        if (cache != null) {
+            cache.put(measured);
+        }
+        return measured;
     }
 
     /** Estimates every operator for {@code in} and chooses. */

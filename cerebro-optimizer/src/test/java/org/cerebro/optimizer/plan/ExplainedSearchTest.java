@@ -137,4 +137,23 @@ class ExplainedSearchTest {
         assertEquals(first.plan().input().profile().measuredAt().toEpochMilli(),
             second.plan().input().profile().measuredAt().toEpochMilli(), "the profile's age is that of the measurement");
     }
+
+    @Test
+    void theProfileIsTheMeanOfSeveralSampledConfigs(@TempDir Path dir) {
+        Path cache = dir.resolve("profiles.dat");
+        SearchResult result = run(Strategy.random(4, 1), cache);
+        org.cerebro.plan.ModelProfile profile = result.plan().input().profile();
+        assertTrue(profile.key().contains("mean of 3 sampled configs"), result.explain());
+        SearchSpace space = SearchSpace.of(HParam.logUniform("lr", 0.01, 0.3), HParam.choice("hidden", 0, 8));
+        double sum = 0;
+        try (ProfileCache profiles = ProfileCache.open(cache)) {
+            for (int i = 0; i < 3; i++) {
+                org.cerebro.plan.ModelProfile one = profiles.get(Profiler.key(new MlpTrainable(), space.sample(3, i),
+                    "cpu"));
+                assertTrue(one != null, "config " + i + " was profiled and cached");
+                sum += one.secondsPerSample();
+            }
+        }
+        assertEquals(sum / 3, profile.secondsPerSample(), 1e-15, "the mean of the three");
+    }
 }
