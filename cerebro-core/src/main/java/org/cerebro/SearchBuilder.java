@@ -115,7 +115,8 @@ public final class SearchBuilder {
      * {@link OutOfMemoryError}, a native crash) or a {@link RunningSearch#cancel()} loses at most
      * the units in flight. A directory written by a different search (another space, strategy,
      * objective, seed, trainable, partitioning or data) is refused with the differences; one in
-     * use by another process is refused too. The directory is created when absent.
+     * use by another process is refused too. The directory is created when absent. A strategy's
+     * time budget ({@code Asha.timeBudget}) counts from each run's start.
      */
     public SearchBuilder experimentDir(java.nio.file.Path dir) {
         once("experimentDir");

@@ -25,7 +25,8 @@ public final class CostBasedPlanner implements Planner {
         Operator.DATA_PARALLEL);
     /** Estimates closer than this are a tie, broken by preference: estimates are not finer. */
     private static final double TIE = 1.02;
-    private final Profiler profiler = new Profiler(0.5, 20);
+    /** Seconds of timed training the profiles of one request take, split among its configs. */
+    private static final double PROFILE_SECONDS = 0.5;
 
     @Override
     public String name() {
@@ -43,10 +44,11 @@ public final class CostBasedPlanner implements Planner {
      */
     private ModelProfile profile(PlanningRequest request) {
         List<ModelProfile> profiles = new ArrayList<>();
+        Profiler profiler = new Profiler(PROFILE_SECONDS / request.sampleConfigs().size(), 20);
         ProfileCache cache = request.profileCache() == null ? null : ProfileCache.open(request.profileCache());
         try {
             for (Config config : request.sampleConfigs()) {
-                profiles.add(profile(request, config, cache));
+                profiles.add(profile(request, config, cache, profiler));
             }
         } finally {
             if (cache != null) {
@@ -67,7 +69,7 @@ public final class CostBasedPlanner implements Planner {
             "%s; per config %.2e..%.2e s/sample", profiles.get(0).source(), min, max));
     }
 
-    private ModelProfile profile(PlanningRequest request, Config config, ProfileCache cache) {
+    private static ModelProfile profile(PlanningRequest request, Config config, ProfileCache cache, Profiler profiler) {
         if (cache != null) {
             ModelProfile cached = cache.get(Profiler.key(request.trainable(), config, request.device()));
             if (cached != null) {
