@@ -33,7 +33,8 @@ class ExamplesSmokeTest {
             Arguments.of("Quickstart", (Main) Quickstart::main, "--epochs 1 --train-records 3000", 0.8),
             Arguments.of("AshaExample", (Main) AshaExample::main, "--trials 4 --epochs 3 --train-records 2000", 0.7),
             Arguments.of("HyperbandExample", (Main) HyperbandExample::main, "--epochs 3 --train-records 2000", 0.7),
-            Arguments.of("AdultExample", (Main) AdultExample::main, "--trials 2 --epochs 1", 0.76),
+            // Adult: predicting the majority class scores 0.764, so ask for clearly more
+            Arguments.of("AdultExample", (Main) AdultExample::main, "--trials 2 --epochs 1", 0.8),
             Arguments.of("CustomTrainableExample", (Main) CustomTrainableExample::main,
                 "--trials 2 --epochs 1 --train-records 2000", 0.7),
             Arguments.of("ClusterExample", (Main) ClusterExample::main, "--epochs 1 --train-records 2000", 0.7));
