@@ -36,19 +36,19 @@ import org.junit.jupiter.api.io.TempDir;
 class ClusterFaultTest {
     private static final int PARTITIONS = 4;
 
-    private static SearchBuilder search(Dataset train, Dataset validation, Executor executor) {
+    static SearchBuilder search(Dataset train, Dataset validation, Executor executor) {
         return Cerebro.search(SearchSpace.of(HParam.choice("lr", 0.05, 0.1), HParam.choice("hidden", 0, 32)))
             .trainable(new MlpTrainable()).data(train, validation).strategy(Strategy.grid(3))
             .objective(Objective.maximize("accuracy")).seed(7).partitions(PARTITIONS).executor(executor)
             .progress(false);
     }
 
-    private static Dataset train(Path data) {
+    static Dataset train(Path data) {
         return Datasets.idx(data.resolve("mnist/train-images-idx3-ubyte.gz"), data.resolve("mnist/train-labels-idx1-ubyte.gz"))
             .head(6_000);
     }
 
-    private static Dataset validation(Path data) {
+    static Dataset validation(Path data) {
         return Datasets.idx(data.resolve("mnist/t10k-images-idx3-ubyte.gz"), data.resolve("mnist/t10k-labels-idx1-ubyte.gz"))
             .head(2_000);
     }
