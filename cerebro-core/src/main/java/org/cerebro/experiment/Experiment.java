@@ -58,6 +58,8 @@ public final class Experiment implements AutoCloseable {
     private final Map<Integer, List<TrialRecord>> recovered = new HashMap<>();
     private final Map<Integer, TrialRecord> current = new HashMap<>();
     private final Map<Integer, TrialRecord> previous = new HashMap<>();
+    /** Checkpoint payloads read (and verified) while choosing a trial's usable record, not yet handed out. */
+    private final Map<Integer, byte[]> verified = new HashMap<>();
     private final long unitsRecovered;
     private int outcomes;
 
@@ -277,9 +279,10 @@ public final class Experiment implements AutoCloseable {
         if (known == null || known.checkpoint() == null) {
             return null;
         }
+        byte[] state = verified.remove(trialId);
         try {
             return new TrialProgress(known.epochsDone(), known.partitionsDone(), known.lossSum(),
-                checkpoints.read(known.checkpoint()));
+                state != null ? state : checkpoints.read(known.checkpoint()));
         } catch (CorruptCheckpointException e) {
             throw new IllegalStateException("experiment dir " + dir + ": trial=" + trialId + " checkpoint turned bad"
                 + " after it was checked: " + e.getMessage());
@@ -298,7 +301,7 @@ public final class Experiment implements AutoCloseable {
                 return adopt(trialId, candidate, newestSeq);
             }
             try {
-                checkpoints.read(candidate.checkpoint());
+                verified.put(trialId, checkpoints.read(candidate.checkpoint()));
                 return adopt(trialId, candidate, newestSeq);
             } catch (CorruptCheckpointException e) {
                 warnings.add("trial=" + trialId + ": ignored damaged checkpoint " + e.getMessage());
