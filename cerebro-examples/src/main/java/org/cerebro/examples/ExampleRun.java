@@ -71,13 +71,7 @@ final class ExampleRun {
 
     /** The data directory for other datasets: {@code --data}, {@code CEREBRO_DATA} or {@code ../shared/data}. */
     Path data(String folder) {
-        String configured = options.get("data") != null ? options.get("data") : System.getenv("CEREBRO_DATA");
-        Path dir = Path.of(configured != null ? configured : "../shared/data");
-        if (!java.nio.file.Files.isDirectory(dir.resolve(folder))) {
-            throw new IllegalArgumentException("data directory=" + dir.toAbsolutePath() + " has no " + folder
-                + "/ folder: pass --data DIR or set CEREBRO_DATA");
-        }
-        return dir;
+        return DataDir.resolve(options.get("data"), folder);
     }
 
     /** {@code --strategy} (default {@code fallback}) with the epochs and trials options. */

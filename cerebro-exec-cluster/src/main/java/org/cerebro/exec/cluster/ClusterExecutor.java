@@ -73,7 +73,6 @@ public final class ClusterExecutor implements Executor {
     private List<String> hashes;
     private String validationHash;
     private WorkerLink[] links;
-    private boolean[] alive;
     private Unit[] running;
     private long[] correlationOf;
     private long[] startedAt;
@@ -84,6 +83,8 @@ public final class ClusterExecutor implements Executor {
     private long bytesSent;
     private long setUpNanos;
     private final BlockingQueue<WorkerLink.Event> events = new LinkedBlockingQueue<>();
+    /** Workers dropped and not yet rejoined; read by the rejoin thread, written by the driver. */
+    private final Set<Integer> down = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final Map<Integer, byte[]> states = new HashMap<>();
     private EpochLedger ledger;
     private final Deque<EpochOutcome> ready = new ArrayDeque<>();
@@ -214,14 +215,12 @@ public final class ClusterExecutor implements Executor {
         }
         validationHash = hash(context.validation());
         links = new WorkerLink[n];
-        alive = new boolean[n];
         running = new Unit[n];
         correlationOf = new long[n];
         startedAt = new long[n];
         try {
             for (int w = 0; w < n; w++) {
                 links[w] = connectAndSetUp(w);
-                alive[w] = true;
             }
         } catch (RuntimeException e) {
             close();
@@ -310,8 +309,6 @@ public final class ClusterExecutor implements Executor {
         }
     }
 
-    private final Set<Integer> down = java.util.concurrent.ConcurrentHashMap.newKeySet();
-
     private boolean isDown(int w) {
         return down.contains(w);
     }
@@ -384,7 +381,7 @@ public final class ClusterExecutor implements Executor {
 
     private void dispatchToIdleWorkers() {
         for (int w = 0; w < links.length; w++) {
-            if (!alive[w] || running[w] != null) {
+            if (isDown(w) || running[w] != null) {
                 continue;
             }
             Unit unit = scheduler.next(w);
@@ -414,7 +411,7 @@ public final class ClusterExecutor implements Executor {
     private void dropSilentWorkers() {
         long now = System.nanoTime();
         for (int w = 0; w < links.length; w++) {
-            if (alive[w] && now - links[w].lastHeardNanos() > heartbeatTimeout.toNanos()) {
+            if (!isDown(w) && now - links[w].lastHeardNanos() > heartbeatTimeout.toNanos()) {
                 markDown(w, "no heartbeat for " + heartbeatTimeout.toMillis() + " ms");
             }
         }
@@ -422,10 +419,9 @@ public final class ClusterExecutor implements Executor {
 
     /** Drops worker {@code w}; its unit in flight runs again elsewhere from the state before it. */
     private void markDown(int w, String reason) {
-        if (!alive[w]) {
+        if (isDown(w)) {
             return;
         }
-        alive[w] = false;
         links[w].close();
         LOG.warn("worker {} dropped: {}", addresses.get(w), reason);
         if (running[w] != null) {
@@ -441,14 +437,13 @@ public final class ClusterExecutor implements Executor {
         if (event instanceof WorkerLink.Rejoined rejoined) {
             int w = rejoined.link().index();
             links[w] = rejoined.link();
-            alive[w] = true;
             down.remove(w);
             rejoined.link().startReading(events, context.journal(), maxFrameBytes);
             LOG.info("worker {} rejoined", addresses.get(w));
             return;
         }
         int w = event.link().index();
-        if (links[w] != event.link() || !alive[w]) {
+        if (links[w] != event.link() || isDown(w)) {
             return; // from a connection already dropped
         }
         if (event instanceof WorkerLink.Down gone) {
