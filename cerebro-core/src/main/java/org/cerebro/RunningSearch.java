@@ -5,9 +5,10 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import org.cerebro.driver.SearchDriver;
 
 /**
- * A search running on a thread of its own ({@link LogicalSearch#start()}). {@link #cancel()}
+ * A search running on a thread of its own ({@link Search#start()}). {@link #cancel()}
  * stops it at the next unit boundary: units in flight finish, nothing new starts, trials whose
  * epoch was cut short end {@link TrialStatus#CANCELLED} with the epochs they completed.
  *

@@ -8,6 +8,7 @@ import java.util.Set;
 import org.cerebro.data.Dataset;
 import org.cerebro.exec.Executor;
 import org.cerebro.exec.SequentialExecutor;
+import org.cerebro.report.ConsoleProgress;
 import org.cerebro.space.SearchSpace;
 import org.cerebro.strategy.Strategy;
 import org.cerebro.train.DataSpec;
@@ -156,11 +157,11 @@ public final class SearchBuilder {
     }
 
     /**
-     * The logical search, validated, ready to inspect or run.
+     * The search, validated, ready to inspect or run.
      *
      * @throws IllegalArgumentException naming what is missing or inconsistent
      */
-    public LogicalSearch build() {
+    public Search build() {
         if (trainable == null) {
             throw new IllegalArgumentException("no trainable: call trainable(...) with what to train");
         }
@@ -196,8 +197,9 @@ public final class SearchBuilder {
         if (progress != null ? progress : System.console() != null) {
             all.add(new ConsoleProgress(System.out));
         }
-        return new LogicalSearch(space, trainable, train, validation, new DataSpec(train.featureWidth(), numClasses),
-            strategy, objective, seed, chosen, parts, all, profileCache, experimentDir, operator);
+        return new Search(new LogicalSearch(space, trainable, train, validation,
+            new DataSpec(train.featureWidth(), numClasses), strategy, objective, seed),
+            new RunSettings(chosen, parts, operator, experimentDir, profileCache, all));
     }
 
     /** {@code build().run()}. */

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Optional;
 import java.util.TreeSet;
 import org.cerebro.plan.PhysicalPlan;
+import org.cerebro.report.HtmlReport;
+import org.cerebro.report.Json;
 import org.cerebro.strategy.RungReport;
 
 /**
@@ -41,9 +43,13 @@ public final class SearchResult {
     private final Duration elapsed;
     private final List<PlannedStage> stages;
 
-    SearchResult(String search, String space, Objective objective, List<TrialResult> trials, List<RungReport> rungs, String executor,
-                 int partitions, long unitsRun, long unitsRecovered, List<org.cerebro.exec.UnitRecord> units,
-                 Duration elapsed, List<PlannedStage> stages) {
+    /**
+     * A result as the search driver assembles it at a search's end; users get one from
+     * {@link Search#run()}.
+     */
+    public SearchResult(String search, String space, Objective objective, List<TrialResult> trials, List<RungReport> rungs,
+                        String executor, int partitions, long unitsRun, long unitsRecovered,
+                        List<org.cerebro.exec.UnitRecord> units, Duration elapsed, List<PlannedStage> stages) {
         this.search = search;
         this.space = space;
         this.objective = objective;

@@ -60,7 +60,7 @@ class ExperimentResumeTest {
     static SearchResult runAndCancelAfter(SearchBuilder builder, int units) throws InterruptedException {
         AtomicReference<RunningSearch> handle = new AtomicReference<>();
         AtomicInteger done = new AtomicInteger();
-        LogicalSearch search = builder.listener(new SearchListener() {
+        Search search = builder.listener(new SearchListener() {
             @Override
             public void unitDone(UnitRecord unit, int partitions) {
                 if (done.incrementAndGet() == units) {

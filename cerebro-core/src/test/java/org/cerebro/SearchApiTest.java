@@ -174,7 +174,7 @@ class SearchApiTest {
                 .strategy(Strategy.grid(1)).objective(Objective.maximize("accuracy")).build(), "featureWidth");
         }
         assertMessage(() -> search(Strategy.grid(1), 0).objective(Objective.maximize("f1")), "objective given twice");
-        LogicalSearch unknownMetric = Cerebro.search(SPACE).trainable(new MlpTrainable()).data(train, validation)
+        Search unknownMetric = Cerebro.search(SPACE).trainable(new MlpTrainable()).data(train, validation)
             .strategy(Strategy.random(1, 1)).objective(Objective.maximize("f1")).build();
         assertMessage(unknownMetric::run, "metric=f1", "loss, accuracy");
     }
@@ -187,14 +187,15 @@ class SearchApiTest {
     }
 
     @Test
-    void aLogicalSearchIsInspectableBeforeItRunsAndRunsOnce() {
-        LogicalSearch logical = search(Strategy.random(2, 1), 1).partitions(2).build();
-        assertTrue(logical.describe().contains("random(trials=2, epochs=1)"), logical.describe());
-        assertTrue(logical.describe().contains("partitions=2"), logical.describe());
-        assertEquals(2, logical.partitions());
-        SearchResult result = logical.run();
+    void aSearchIsInspectableBeforeItRunsAndRunsOnce() {
+        Search search = search(Strategy.random(2, 1), 1).partitions(2).build();
+        assertTrue(search.describe().contains("random(trials=2, epochs=1)"), search.describe());
+        assertTrue(search.describe().contains("partitions=2"), search.describe());
+        assertEquals(2, search.settings().partitions());
+        assertEquals(Strategy.random(2, 1), search.logical().strategy());
+        SearchResult result = search.run();
         assertEquals(4, result.unitsRun(), "2 trials x 1 epoch x 2 partitions");
-        assertThrows(IllegalStateException.class, logical::run);
+        assertThrows(IllegalStateException.class, search::run);
     }
 
     @Test

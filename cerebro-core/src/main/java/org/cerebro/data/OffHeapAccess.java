@@ -1,6 +1,6 @@
 package org.cerebro.data;
 
-import org.cerebro.runtime.JvmFlags;
+import org.cerebro.jvm.JvmFlags;
 
 /**
  * Checks, once, that Agrona can reach the JDK's unsafe memory access before the first off-heap

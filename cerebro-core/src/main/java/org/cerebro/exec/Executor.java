@@ -1,86 +1,93 @@
 package org.cerebro.exec;
 
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.cerebro.plan.Operator;
+
 /**
- * Runs epochs of trials on its workers and reports their outcomes. It owns the trials' states
- * between epochs. It knows nothing of strategies: a driver submits tasks and acts on outcomes.
+ * A transport: it knows its workers, gets a unit to a worker and its result back. Everything
+ * else (which unit runs where and when, the trials' states between units, epochs, journaling,
+ * failures, cancellation) is the runtime kernel's ({@code org.cerebro.runtime.Kernel}), the same
+ * for every executor. A transport is therefore small: {@link SequentialExecutor} runs units in the
+ * calling thread; {@code cerebro-exec-local} on worker threads; {@code cerebro-exec-cluster} on
+ * worker daemons over TCP.
  *
- * <p>Lifecycle: {@link #open}, then any number of {@link #submit}/{@link #take} rounds with
- * {@link #park}/{@link #release} between them, then {@link #close}. Called by one driver thread.
+ * <p>Lifecycle: {@link #open} once, then any number of {@link #start}/{@link #poll} rounds, then
+ * {@link #close}. Not reusable: one search per executor. Threading: the kernel's one thread calls
+ * every method except {@link #cancel}, which may come from any thread.
  */
 public interface Executor extends AutoCloseable {
     /** A short name for results and EXPLAIN, e.g. "sequential". */
     String name();
+
+    /** Number of workers: each runs one unit at a time. */
+    int workers();
 
     /** The kind of device the workers train on, e.g. "cpu" or "gpu"; for profiles and plans. */
     default String deviceKind() {
         return "cpu";
     }
 
-    /** The physical operators this executor can run; others fall back to MOP, and EXPLAIN says so. */
-    default java.util.Set<org.cerebro.plan.Operator> operators() {
-        return java.util.Set.of(org.cerebro.plan.Operator.MOP);
+    /** The physical operators this executor can run; the search falls back to MOP for others, and EXPLAIN says so. */
+    default Set<Operator> operators() {
+        return Set.of(Operator.MOP);
     }
 
-    /** Copies of each partition this executor keeps (1 for local workers, which share a fate). */
+    /** Copies of each partition this executor keeps under MOP (1 for local workers, which share a fate). */
     default int replicas() {
         return 1;
     }
 
-    /** Number of workers, which is also the default number of partitions. */
-    int workers();
+    /** How trials visit partitions within an epoch under MOP: {@link VisitPolicy#FIXED} unless the user chose otherwise. */
+    default VisitPolicy visitPolicy() {
+        return VisitPolicy.FIXED;
+    }
 
-    /** Prepares to run a search; called once, before anything else. */
+    /**
+     * Whether workers share this process's memory: then a trial's live state is handed to them
+     * by reference ({@link TrialState.Live}); otherwise the kernel sends bytes and gets bytes back.
+     */
+    default boolean sharesMemory() {
+        return false;
+    }
+
+    /**
+     * Connects the workers and places the data as {@link ExecutionContext#placement()} says;
+     * called once, before anything else.
+     *
+     * @throws IllegalStateException naming the worker or setting that prevents it
+     */
     void open(ExecutionContext context);
 
     /**
-     * Queues an epoch of a trial. A trial has at most one task queued or running at a time.
-     *
-     * @throws IllegalStateException when the trial already has one
+     * Starts {@code work} on idle worker {@code worker} and returns at once (a transport that runs
+     * units in the calling thread may run it in {@link #poll} instead). The worker holds the
+     * partition (the placement says so). The transport owns {@code work.state()} until it reports
+     * the unit done or the worker lost.
      */
-    void submit(EpochTask task);
+    void start(int worker, UnitWork work);
 
     /**
-     * Waits for the next outcome of a submitted task; after {@link #cancel()}, returns null once
-     * the units in flight have finished and their outcomes were taken.
+     * The next event: a unit done, a worker lost or back. Waits at most {@code timeout} (a
+     * transport whose workers cannot be lost may wait until its unit in flight ends instead).
      *
-     * @throws IllegalStateException when no task is queued or running
+     * @return the event, or null when none came in time
      */
-    EpochOutcome take() throws InterruptedException;
+    WorkerEvent poll(long timeout, TimeUnit unit) throws InterruptedException;
 
     /**
-     * Stops starting units: those in flight finish; epochs they leave incomplete are abandoned.
-     * May be called from any thread. The default does nothing: {@link #take()} then runs on.
+     * How long the kernel should wait for a lost worker to come back before it gives up on work
+     * only lost workers can run; 0 for transports whose workers are never lost.
      */
+    default long rejoinWaitMillis() {
+        return 0;
+    }
+
+    /** The search is being cancelled: units not yet started on remote workers may be dropped. Any thread. */
     default void cancel() {
     }
 
-    /** The trial will not run until it is submitted again: its state may leave memory as bytes. */
-    void park(int trialId);
-
-    /**
-     * The trial continues from {@code progress} (a checkpoint of an earlier run): its next
-     * {@link #submit submitted} epoch is {@code progress.epochsDone() + 1} and skips the
-     * partitions already visited. Call before that submit.
-     *
-     * @throws UnsupportedOperationException when this executor cannot resume trials
-     */
-    default void restore(int trialId, TrialProgress progress) {
-        throw new UnsupportedOperationException("executor " + name() + " cannot resume trial=" + trialId
-            + " from a checkpoint");
-    }
-
-    /** The trial will never run again: free its state. */
-    void release(int trialId);
-
-    /** Every unit run so far, with its worker and times (empty if the executor does not record them). */
-    default java.util.List<UnitRecord> unitRecords() {
-        return java.util.List.of();
-    }
-
-    /** Units (one trial, one partition, one pass) run so far. */
-    long unitsRun();
-
-    /** Frees every state and worker. */
+    /** Stops the workers (or disconnects from them), letting a unit in flight end first where it can. */
     @Override
     void close();
 }

@@ -1,75 +1,115 @@
 package org.cerebro.exec;
 
 import org.cerebro.data.Dataset;
-import org.cerebro.space.Config;
 import org.cerebro.train.DataSpec;
 import org.cerebro.train.Metrics;
 import org.cerebro.train.Trainable;
 import org.cerebro.train.TrainableState;
 
 /**
- * Runs one unit the way every worker does (a local worker thread, a cluster worker daemon):
- * initialises or restores the trial's state when it has none, trains one pass over the partition,
- * evaluates after the epoch's last unit, and sorts what went wrong. An exception in user code, a
- * non-finite loss or non-finite metrics fail the trial ({@link Result#failure}); an
- * {@link Error} (out of memory, a stack overflow in native glue) is {@link Result#fatal}: the
- * worker is not fit to go on and the run must stop.
+ * Runs one unit the way every worker does (the calling thread, a local worker thread, a cluster
+ * worker daemon): builds the trial's state when the unit brings none live (initialise, or restore
+ * from bytes), trains one pass over the partition, evaluates after the epoch's last unit,
+ * checkpoints the state when the journal is durable, and sorts what went wrong. An exception in
+ * user code, a non-finite loss, non-finite metrics or a state that cannot be serialised fail the
+ * trial; an {@link Error} (out of memory) or a checkpoint that cannot be written is fatal: the
+ * run must stop, resumably. A failed trial's state is closed here.
  *
- * <p>Stateless; call it from the worker's thread, which owns the state while the unit runs.
+ * <p>Stateless; call it on the worker's thread, which owns the state while the unit runs.
  */
 public final class UnitRunner {
-    /**
-     * What a unit did.
-     *
-     * @param state      the trial's state afterwards (null if it could not be built)
-     * @param loss       the pass's mean training loss (NaN when it failed)
-     * @param metrics    validation metrics when the unit ended the epoch, else null
-     * @param failure    why the trial failed, or null
-     * @param fatal      an error that ends the run, or null
-     * @param startNanos when the unit started ({@link System#nanoTime()})
-     * @param endNanos   when it ended
-     */
-    public record Result(TrainableState state, double loss, Metrics metrics, String failure, Throwable fatal,
-                         long startNanos, long endNanos) {
-    }
-
     private UnitRunner() {
     }
 
     /**
-     * Runs the unit.
+     * Runs {@code work}.
      *
-     * @param state        the trial's live state, or null to restore it from {@code restoreBytes}
-     *                     or, when those are null too, to initialise it
-     * @param validation   the validation data when this unit ends the epoch, else null
+     * @param partition  the partition {@code work} names, resident on this worker
+     * @param validation the validation data (evaluated on only when {@code work.evaluate()})
+     * @param journal    where to checkpoint the state when it is durable
+     * @param asBytes    return the state as bytes and close it (a worker in another process),
+     *                   instead of live
      */
-    public static Result run(Trainable trainable, DataSpec data, Config config, long trialSeed, TrainableState state,
-                             byte[] restoreBytes, Dataset partition, Dataset validation, int epoch, int partitionIndex) {
+    public static UnitResult run(Trainable trainable, DataSpec data, UnitWork work, Dataset partition,
+                                 Dataset validation, UnitJournal journal, boolean asBytes) {
         long start = System.nanoTime();
+        TrainableState state = null;
         double loss = Double.NaN;
         Metrics metrics = null;
-        String failure = null;
-        Throwable fatal = null;
+        String failure;
         try {
-            if (state == null) {
-                state = restoreBytes != null
-                    ? trainable.restore(config, data, restoreBytes)
-                    : trainable.init(config, trialSeed, data);
+            if (work.state() instanceof TrialState.Live live) {
+                state = live.state();
+            } else if (work.state() instanceof TrialState.Bytes saved) {
+                state = trainable.restore(work.config(), data, saved.bytes());
+            } else {
+                state = trainable.init(work.config(), work.trialSeed(), data);
             }
             loss = state.trainPass(partition);
-            if (!Double.isFinite(loss)) {
-                failure = "training loss=" + loss + " in epoch=" + epoch + " on partition=" + partitionIndex;
-            } else if (validation != null) {
+            failure = Double.isFinite(loss) ? null
+                : "training loss=" + loss + " in epoch=" + work.epoch() + " on partition=" + work.partition();
+            if (failure == null && work.evaluate()) {
                 metrics = state.evaluate(validation);
                 if (!metrics.isFinite()) {
-                    failure = "validation metrics are not finite in epoch=" + epoch + ": " + metrics;
+                    failure = "validation metrics are not finite in epoch=" + work.epoch() + ": " + metrics;
                 }
             }
         } catch (RuntimeException e) {
-            failure = e.getClass().getName() + ": " + e.getMessage();
+            failure = describe(e);
         } catch (Error e) {
-            fatal = e; // OutOfMemoryError and the like: this worker is not fit to train on
+            return UnitResult.fatal(e, start, System.nanoTime()); // this worker is not fit to train on
         }
-        return new Result(state, loss, metrics, failure, fatal, start, System.nanoTime());
+        if (failure != null) {
+            return failed(state, failure, start);
+        }
+        byte[] bytes = null;
+        try {
+            if (journal.durable() || asBytes) {
+                bytes = state.toBytes();
+            }
+        } catch (RuntimeException e) {
+            return failed(state, "cannot serialise the state after epoch=" + work.epoch() + " partition="
+                + work.partition() + ": " + describe(e), start);
+        } catch (Error e) {
+            return UnitResult.fatal(e, start, System.nanoTime());
+        }
+        Checkpoint checkpoint = null;
+        if (journal.durable()) {
+            try {
+                checkpoint = journal.checkpoint(work.trialId(), work.epoch(), bytes);
+            } catch (RuntimeException | Error e) {
+                return UnitResult.fatal(e, start, System.nanoTime()); // the run cannot go on durably
+            }
+        }
+        TrialState after = new TrialState.Live(state);
+        if (asBytes) {
+            String closeFailure = close(state);
+            if (closeFailure != null) {
+                return failed(null, closeFailure, start);
+            }
+            after = new TrialState.Bytes(bytes);
+        }
+        return new UnitResult(after, loss, metrics, null, null, checkpoint, start, System.nanoTime());
+    }
+
+    private static UnitResult failed(TrainableState state, String failure, long start) {
+        String closeFailure = state == null ? null : close(state);
+        return new UnitResult(TrialState.NONE, Double.NaN, null,
+            closeFailure == null ? failure : failure + "; then " + closeFailure, null, null, start, System.nanoTime());
+    }
+
+    /** Closes a state, returning what went wrong instead of throwing: a failing close fails only its trial. */
+    static String close(TrainableState state) {
+        try {
+            state.close();
+            return null;
+        } catch (RuntimeException e) {
+            return "close() threw " + describe(e);
+        }
+    }
+
+    /** An exception as a failure message: its class and message. */
+    public static String describe(Throwable e) {
+        return e.getClass().getName() + ": " + e.getMessage();
     }
 }

@@ -1,6 +1,9 @@
 /**
- * What the library needs from the JVM it runs in: the module flags Chronicle Map and Agrona
- * need, checked up front so that a missing one is reported with the exact flags to add instead
- * of an {@code InaccessibleObjectException} deep inside a dependency.
+ * The runtime kernel, one for every executor: the {@link org.cerebro.runtime.TrialTable} (the one
+ * owner of each trial's phase, epochs, in-epoch progress and state between units), the unit
+ * schedulers of the physical operators ({@link org.cerebro.runtime.MopScheduler},
+ * {@link org.cerebro.runtime.TaskParallelScheduler}), the fixed visit orders, and the
+ * {@link org.cerebro.runtime.Kernel} whose one dispatch loop drives an executor (a transport),
+ * journals to the experiment directory, isolates failures and cancels.
  */
 package org.cerebro.runtime;

@@ -28,17 +28,70 @@ public final class Config {
     }
 
     /**
-     * A config of plain values, e.g. for a fixed configuration or a restored catalog entry.
-     * Values must be Double, Integer, Long, Boolean or String (or other types printed by
-     * {@code toString}).
+     * A config of plain values, e.g. for a fixed configuration. Values must be of a
+     * {@link ValueType}: Integer, Long, Float, Double, Boolean, String or an enum constant.
+     *
+     * @throws IllegalArgumentException for a blank name, a null value or a value of another type
      */
     public static Config of(Map<String, ?> values) {
         values.forEach((name, value) -> {
             if (name == null || name.isBlank() || value == null) {
                 throw new IllegalArgumentException("config entry " + name + "=" + value + " expected a name and a value");
             }
+            try {
+                ValueType.of(value);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("config entry " + name + ": " + e.getMessage());
+            }
         });
         return new Config(new LinkedHashMap<>(values));
+    }
+
+    /**
+     * The config as bytes, every value with its type ({@link ValueType#write}): what crosses the
+     * wire to a cluster worker and what the experiment catalog stores.
+     *
+     * <pre>int32 count | count x (UTF name | value)</pre>
+     */
+    public byte[] toBytes() {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream(32 + 24 * values.size());
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+            out.writeInt(values.size());
+            for (Map.Entry<String, Object> entry : values.entrySet()) {
+                out.writeUTF(entry.getKey());
+                ValueType.write(out, entry.getValue());
+            }
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e); // in memory: cannot happen
+        }
+        return bytes.toByteArray();
+    }
+
+    /**
+     * A config from {@link #toBytes()}; enum classes are looked up on {@code loader}.
+     *
+     * @throws IllegalArgumentException when the bytes are truncated, have trailing bytes, or hold
+     *                                  a value that cannot be read here, saying which
+     */
+    public static Config fromBytes(byte[] bytes, ClassLoader loader) {
+        try (java.io.DataInputStream in = new java.io.DataInputStream(new java.io.ByteArrayInputStream(bytes))) {
+            int count = in.readInt();
+            if (count < 0 || count > 10_000) {
+                throw new IllegalArgumentException("config bytes hold count=" + count + " expected 0..10000");
+            }
+            Map<String, Object> values = new LinkedHashMap<>();
+            for (int i = 0; i < count; i++) {
+                String name = in.readUTF();
+                values.put(name, ValueType.read(in, loader));
+            }
+            if (in.available() > 0) {
+                throw new IllegalArgumentException("config bytes have " + in.available() + " trailing bytes");
+            }
+            return of(values);
+        } catch (java.io.IOException e) {
+            throw new IllegalArgumentException("config bytes (length=" + bytes.length + ") are not a config: "
+                + e.getMessage(), e);
+        }
     }
 
     /**
@@ -92,32 +145,6 @@ public final class Config {
         return value;
     }
 
-    /** Formats a value for canonical forms and JSON: numbers plain, strings quoted and escaped. */
-    public static String format(Object value) {
-        if (value instanceof Number || value instanceof Boolean) {
-            return value.toString();
-        }
-        String text = value.toString();
-        StringBuilder out = new StringBuilder(text.length() + 2).append('"');
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            switch (c) {
-                case '"' -> out.append("\\\"");
-                case '\\' -> out.append("\\\\");
-                case '\n' -> out.append("\\n");
-                case '\r' -> out.append("\\r");
-                case '\t' -> out.append("\\t");
-                default -> {
-                    if (c < 0x20) {
-                        out.append(String.format("\\u%04x", (int) c));
-                    } else {
-                        out.append(c);
-                    }
-                }
-            }
-        }
-        return out.append('"').toString();
-    }
 
     private static String canonicalForm(Map<String, Object> sorted) {
         StringBuilder out = new StringBuilder();
@@ -125,7 +152,7 @@ public final class Config {
             if (!out.isEmpty()) {
                 out.append(", ");
             }
-            out.append(name).append('=').append(format(value));
+            out.append(name).append('=').append(ValueType.of(value).canonical(value));
         });
         return out.toString();
     }

@@ -61,27 +61,30 @@ public final class HParam<T> {
     /** One of {@code values}, each equally likely; the grid is the list in order. */
     @SafeVarargs
     public static <T> HParam<T> choice(String name, T... values) {
-        return choice(name, List.of(values));
+        checkName(name);
+        Objects.requireNonNull(values, "values of " + name);
+        return choice(name, java.util.Arrays.asList(values));
     }
 
     /** One of {@code values}, each equally likely; the grid is the list in order. */
     public static <T> HParam<T> choice(String name, List<T> values) {
         checkName(name);
-        Objects.requireNonNull(values, "values");
+        Objects.requireNonNull(values, "values of " + name);
         if (values.isEmpty()) {
             throw new IllegalArgumentException("hyperparameter " + name + ": choice is empty, expected at least one value");
         }
+        Class<?> type = commonType(name, values);
         if (new HashSet<>(values).size() != values.size()) {
             throw new IllegalArgumentException("hyperparameter " + name + ": choice has duplicate values " + values);
         }
-        return new HParam<>(name, Kind.CHOICE, commonType(name, values), List.copyOf(values), 0, 0, false, 0, 0);
+        return new HParam<>(name, Kind.CHOICE, type, List.copyOf(values), 0, 0, false, 0, 0);
     }
 
     /** Always {@code value}. */
     public static <T> HParam<T> constant(String name, T value) {
         checkName(name);
-        Objects.requireNonNull(value, "value of " + name);
-        return new HParam<>(name, Kind.CONSTANT, value.getClass(), List.of(value), 0, 0, false, 0, 0);
+        return new HParam<>(name, Kind.CONSTANT, commonType(name, java.util.Collections.singletonList(value)),
+            List.of(value), 0, 0, false, 0, 0);
     }
 
     /** A double uniform in {@code [min, max)}. */
@@ -316,13 +319,22 @@ public final class HParam<T> {
         }
     }
 
+    /** The values' common class (Object when they differ), each value checked to be of a {@link ValueType}. */
     private static Class<?> commonType(String name, List<?> values) {
         Class<?> type = null;
-        for (Object value : values) {
+        for (int i = 0; i < values.size(); i++) {
+            Object value = values.get(i);
             if (value == null) {
-                throw new IllegalArgumentException("hyperparameter " + name + ": choice holds null");
+                throw new IllegalArgumentException("hyperparameter " + name + ": value " + i + " of " + values.size()
+                    + " is null; expected " + ValueType.ACCEPTED);
             }
-            type = type == null || type == value.getClass() ? value.getClass() : Object.class;
+            try {
+                ValueType.of(value);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("hyperparameter " + name + ": value " + i + " " + e.getMessage());
+            }
+            Class<?> own = value instanceof Enum<?> constant ? constant.getDeclaringClass() : value.getClass();
+            type = type == null || type == own ? own : Object.class;
         }
         return type;
     }

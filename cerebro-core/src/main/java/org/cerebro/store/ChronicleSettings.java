@@ -1,6 +1,6 @@
 package org.cerebro.store;
 
-import org.cerebro.runtime.JvmFlags;
+import org.cerebro.jvm.JvmFlags;
 
 /**
  * What must hold before the first Chronicle class loads: no usage analytics (a library must never

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import net.openhft.chronicle.map.ChronicleMap;
-import org.cerebro.runtime.JvmFlags;
+import org.cerebro.jvm.JvmFlags;
 
 /**
  * A persisted {@code String -> byte[]} map in one file, backed by Chronicle Map: each put is

@@ -42,7 +42,19 @@ public interface Trainable {
      * This trainable for a worker on {@code device} (e.g. bound to GPU 1). The default, for
      * trainables without devices, is this one.
      */
-    default Trainable onDevice(org.cerebro.exec.WorkerDevice device) {
+    default Trainable onDevice(WorkerDevice device) {
         return this;
+    }
+
+    /**
+     * How a worker in another process rebuilds this trainable, with every setting it has. The
+     * default names this class, built with its no-argument constructor; a trainable with settings
+     * returns a spec of its own kind (and registers a {@link TrainableFactory} for it).
+     *
+     * @throws IllegalArgumentException when this trainable cannot be rebuilt elsewhere (a lambda,
+     *                                  an anonymous class), saying why
+     */
+    default TrainableSpec spec() {
+        return TrainableSpec.ofClass(getClass());
     }
 }

@@ -76,9 +76,8 @@ public abstract class ExecutorContract {
 
     @Test
     void everyUnitRunsExactlyOnceAndNothingOverlaps() {
-        Executor executor = newExecutor(2);
-        SearchResult result = run(Strategy.random(6, 3), executor, new MlpTrainable());
-        List<UnitRecord> units = executor.unitRecords();
+        SearchResult result = run(Strategy.random(6, 3), newExecutor(2), new MlpTrainable());
+        List<UnitRecord> units = result.units();
         Map<String, Integer> runs = new HashMap<>();
         for (UnitRecord unit : units) {
             runs.merge(unit.trialId() + "/" + unit.epoch() + "/" + unit.partition(), 1, Integer::sum);
@@ -93,7 +92,6 @@ public abstract class ExecutorContract {
         }
         assertEquals(6 * 3 * PARTITIONS, units.size());
         assertEquals(units.size(), result.unitsRun());
-        assertEquals(units, result.units(), "the result carries the schedule");
         assertNoOverlap(units, UnitRecord::trialId, "a trial ran on two workers at once");
         assertNoOverlap(units, UnitRecord::worker, "a worker ran two units at once");
     }
@@ -155,7 +153,7 @@ public abstract class ExecutorContract {
             assertTrue(trial.status() == TrialStatus.CANCELLED || trial.epochsCompleted() == 5,
                 "only cancelled trials stop short: " + trial);
         }
-        assertEquals(executor.unitRecords().size(), result.unitsRun());
+        assertEquals(result.units().size(), result.unitsRun());
     }
 
     /** Throws when hidden=8 and lr=0.1; diverges when lr=0.05 and batch_size=16. */

@@ -14,7 +14,7 @@ import org.cerebro.djl.DjlTrainable;
 import org.cerebro.djl.Zoo;
 import org.cerebro.exec.cluster.ClusterExecutor;
 import org.cerebro.exec.cluster.WorkerDaemon;
-import org.cerebro.runtime.JvmFlags;
+import org.cerebro.jvm.JvmFlags;
 import org.cerebro.space.HParam;
 import org.cerebro.space.SearchSpace;
 

@@ -9,7 +9,7 @@ import org.cerebro.data.Datasets;
 import org.cerebro.data.Partitions;
 import org.cerebro.djl.DjlTrainable;
 import org.cerebro.djl.Zoo;
-import org.cerebro.exec.VisitOrder;
+import org.cerebro.runtime.VisitOrder;
 import org.cerebro.space.Config;
 import org.cerebro.train.DataSpec;
 import org.cerebro.train.Metrics;

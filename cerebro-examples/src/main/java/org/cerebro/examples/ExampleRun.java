@@ -3,7 +3,7 @@ package org.cerebro.examples;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.Set;
-import org.cerebro.LogicalSearch;
+import org.cerebro.Search;
 import org.cerebro.SearchBuilder;
 import org.cerebro.SearchResult;
 import org.cerebro.exec.local.LocalExecutor;
@@ -97,7 +97,7 @@ final class ExampleRun {
     }
 
     /** Describes, runs, prints the leaderboard and EXPLAIN, writes the report and the summary. */
-    SearchResult run(LogicalSearch search, String defaultReport) {
+    SearchResult run(Search search, String defaultReport) {
         System.out.print(search.describe());
         SearchResult result = search.run();
         System.out.printf("%n%d trials, %d epochs, %d units in %.1f s%s%n", result.trials().size(),
@@ -119,7 +119,7 @@ final class ExampleRun {
             System.out.println("report: " + Path.of(report).toAbsolutePath());
         }
         if (options.get("summary-json") != null) {
-            SummaryJson.write(Path.of(options.get("summary-json")), result, search.executor().workers());
+            SummaryJson.write(Path.of(options.get("summary-json")), result, search.settings().executor().workers());
         }
         return result;
     }

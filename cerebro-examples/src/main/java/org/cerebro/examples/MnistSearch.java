@@ -2,7 +2,7 @@ package org.cerebro.examples;
 
 import java.nio.file.Path;
 import org.cerebro.Cerebro;
-import org.cerebro.LogicalSearch;
+import org.cerebro.Search;
 import org.cerebro.Objective;
 import org.cerebro.SearchResult;
 import org.cerebro.djl.DjlTrainable;
@@ -43,7 +43,7 @@ public final class MnistSearch {
             HParam.logUniform("lr", 3e-4, 1e-2),
             HParam.choice("batch_size", 64, 128));
         try (Mnist data = new Mnist(dataDir, trainRecords, seed)) {
-            LogicalSearch search = run.configure(Cerebro.search(space)
+            Search search = run.configure(Cerebro.search(space)
                 .trainable(new DjlTrainable(Zoo.byName(run.options.get("model", "mlp"))))
                 .data(data.train(), data.test())
                 .strategy(run.strategy("asha", run.epochs(9), run.trials(12)))

@@ -71,7 +71,7 @@ public final class LocalExecutorBench {
                 // MOP forced: on this grid the planner may prefer task parallelism (within a few percent)
                 SearchResult fixed = run(space, Strategy.grid(3), fixedExecutor, train, test, Operator.MOP, null);
                 fixedTimes.add(seconds(fixed));
-                fixedBound.add(seconds(fixed) / lowerBound(fixedExecutor));
+                fixedBound.add(seconds(fixed) / lowerBound(fixed, fixedExecutor));
                 fixedEstimate.add(seconds(fixed) / fixed.plan().chosenCandidate().makespanSeconds());
                 firstFixed = firstFixed == null ? fixed : firstFixed;
                 fixedIdentical &= firstFixed.trials().equals(fixed.trials());
@@ -82,7 +82,7 @@ public final class LocalExecutorBench {
                 LocalExecutor taskExecutor = LocalExecutor.cpus(2);
                 SearchResult task = run(space, Strategy.grid(3), taskExecutor, train, test, Operator.TASK_PARALLEL, null);
                 taskTimes.add(seconds(task));
-                taskBound.add(seconds(task) / lowerBound(taskExecutor));
+                taskBound.add(seconds(task) / lowerBound(task, taskExecutor));
                 taskIdentical &= firstFixed.trials().equals(task.trials());
                 SearchResult durable = run(space, Strategy.grid(3), LocalExecutor.cpus(2), train, test, Operator.MOP,
                     temporaryDirectory());
@@ -165,10 +165,10 @@ public final class LocalExecutorBench {
      * The lower bound max(total unit time / p, longest trial's unit time), from the run's own unit
      * records (evaluation runs inside each epoch's last unit).
      */
-    private static double lowerBound(Executor executor) {
+    private static double lowerBound(SearchResult result, Executor executor) {
         java.util.Map<Integer, Long> perTrial = new java.util.HashMap<>();
         long total = 0;
-        for (org.cerebro.exec.UnitRecord unit : executor.unitRecords()) {
+        for (org.cerebro.exec.UnitRecord unit : result.units()) {
             long duration = unit.endNanos() - unit.startNanos();
             perTrial.merge(unit.trialId(), duration, Long::sum);
             total += duration;

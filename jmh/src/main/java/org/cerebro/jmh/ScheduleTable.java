@@ -1,10 +1,10 @@
 package org.cerebro.jmh;
 
 import java.util.Locale;
+import org.cerebro.exec.Placement;
+import org.cerebro.exec.VisitPolicy;
 import org.cerebro.optimizer.schedule.Cluster;
 import org.cerebro.optimizer.schedule.LptScheduler;
-import org.cerebro.optimizer.schedule.MopScheduler;
-import org.cerebro.optimizer.schedule.Placement;
 import org.cerebro.optimizer.schedule.ScheduleResult;
 import org.cerebro.optimizer.schedule.Simulator;
 import org.cerebro.optimizer.schedule.Workload;
@@ -58,11 +58,11 @@ public final class ScheduleTable {
         Placement placement = Placement.onePerWorker(workers);
         double[] equal = new double[workers];
         java.util.Arrays.fill(equal, 1.0 / workers);
-        double[] free = ratios(workload, cluster, placement, MopScheduler.VisitPolicy.FREE, equal);
-        double[] fixed = ratios(workload, cluster, placement, MopScheduler.VisitPolicy.FIXED, equal);
-        double[] sized = ratios(workload, cluster, placement, MopScheduler.VisitPolicy.FREE, cluster.proportionalShares());
+        double[] free = ratios(workload, cluster, placement, VisitPolicy.FREE, equal);
+        double[] fixed = ratios(workload, cluster, placement, VisitPolicy.FIXED, equal);
+        double[] sized = ratios(workload, cluster, placement, VisitPolicy.FREE, cluster.proportionalShares());
         double[] heavyHops = ratios(workload(configs, workers, heterogeneous, 0.10), cluster, placement,
-            MopScheduler.VisitPolicy.FREE, cluster.proportionalShares());
+            VisitPolicy.FREE, cluster.proportionalShares());
         ScheduleResult lpt = LptScheduler.schedule(workload, cluster);
         double mopBound = cluster.mopLowerBound(workload, cluster.proportionalShares()) / cluster.lowerBound(workload);
         System.out.printf(Locale.ROOT, "| %d | %d | %s | %.0f | %.3f (%.3f) | %.3f (%.3f) | %s | %.3f | %.3f |%n", configs,
@@ -73,13 +73,13 @@ public final class ScheduleTable {
     }
 
     /** {mean, worst} ratio over the seeds. */
-    private static double[] ratios(Workload workload, Cluster cluster, Placement placement, MopScheduler.VisitPolicy policy,
+    private static double[] ratios(Workload workload, Cluster cluster, Placement placement, VisitPolicy policy,
                                    double[] shares) {
         double sum = 0;
         double worst = 0;
         for (long seed = 0; seed < SEEDS; seed++) {
             ScheduleResult result = new Simulator(workload, cluster, placement).recording(false).withPartitionShares(shares)
-                .run(MopScheduler.of(workload, placement, policy, seed));
+                .run(policy, seed);
             sum += result.ratio();
             worst = Math.max(worst, result.ratio());
         }

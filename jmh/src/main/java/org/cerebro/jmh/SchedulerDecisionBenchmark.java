@@ -1,10 +1,17 @@
 package org.cerebro.jmh;
 
-import java.util.Arrays;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import org.cerebro.optimizer.schedule.MopScheduler;
-import org.cerebro.optimizer.schedule.Placement;
-import org.cerebro.optimizer.schedule.Unit;
+import org.cerebro.exec.EpochOutcome;
+import org.cerebro.exec.Placement;
+import org.cerebro.exec.TrialState;
+import org.cerebro.exec.VisitPolicy;
+import org.cerebro.runtime.MopScheduler;
+import org.cerebro.runtime.TrialTable;
+import org.cerebro.runtime.TrialTable.Trial;
+import org.cerebro.runtime.Unit;
+import org.cerebro.space.Config;
+import org.cerebro.train.Metrics;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -19,8 +26,10 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One MOP scheduling decision at 1,000 trials and 64 workers: the next worker in turn asks for a
- * unit ({@code next}), which then completes ({@code completed}). Target: at most 10 µs.
+ * One MOP scheduling decision at 1,000 trials and 64 workers, with the trial table's bookkeeping
+ * the kernel does around it: the next worker in turn asks for a unit ({@code next}), the unit
+ * starts and completes in the table, and the trial is offered again (or its epoch closed and the
+ * next one granted). Target: at most 10 µs.
  *
  * <pre>
  * java @jvm.options -jar jmh/target/benchmarks.jar SchedulerDecisionBenchmark
@@ -33,25 +42,39 @@ import org.openjdk.jmh.annotations.Warmup;
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class SchedulerDecisionBenchmark {
-    @Param({"FREE", "FIXED"})
-    MopScheduler.VisitPolicy policy;
+    private static final int WORKERS = 64;
 
+    @Param({"FREE", "FIXED"})
+    VisitPolicy policy;
+
+    private TrialTable table;
     private MopScheduler scheduler;
     private int worker;
 
     @Setup(Level.Iteration)
     public void setUp() {
-        int[] epochs = new int[1000];
-        Arrays.fill(epochs, 1_000_000); // never finishes during a measurement
-        scheduler = new MopScheduler(epochs, Placement.onePerWorker(64), policy, 1);
+        table = new TrialTable(WORKERS, 1);
+        scheduler = new MopScheduler(table, Placement.onePerWorker(WORKERS), policy, 1);
+        for (int t = 0; t < 1000; t++) {
+            Trial trial = table.register(t, Config.of(Map.of("t", t)), t);
+            table.grant(trial);
+            scheduler.offer(trial);
+        }
     }
 
     @Benchmark
     public Unit decide() {
-        worker = worker == 63 ? 0 : worker + 1;
+        worker = worker == WORKERS - 1 ? 0 : worker + 1;
         Unit unit = scheduler.next(worker);
         if (unit != null) {
-            scheduler.completed(unit);
+            Trial trial = table.get(unit.trial());
+            table.started(trial, worker, false);
+            if (table.unitDone(trial, unit.partition(), 0, TrialState.NONE)) {
+                table.endEpoch(trial, new EpochOutcome(trial.id(), unit.epoch(), Metrics.of(0, 0), 0, null,
+                    trial.visitedThisEpoch()));
+                table.grant(trial);
+            }
+            scheduler.offer(trial);
         }
         return unit;
     }

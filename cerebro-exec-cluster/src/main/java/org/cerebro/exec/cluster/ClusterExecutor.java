@@ -6,91 +6,89 @@ import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Collections;
 import java.util.Deque;
-import java.util.HashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.cerebro.data.Dataset;
-import org.cerebro.exec.EpochLedger;
-import org.cerebro.exec.EpochOutcome;
-import org.cerebro.exec.EpochTask;
 import org.cerebro.exec.ExecutionContext;
 import org.cerebro.exec.Executor;
-import org.cerebro.exec.TrialProgress;
-import org.cerebro.exec.UnitRecord;
-import org.cerebro.optimizer.schedule.MopScheduler;
-import org.cerebro.optimizer.schedule.Placement;
-import org.cerebro.optimizer.schedule.Unit;
+import org.cerebro.exec.TrialState;
+import org.cerebro.exec.UnitResult;
+import org.cerebro.exec.UnitWork;
+import org.cerebro.exec.WorkerEvent;
+import org.cerebro.train.TrainableSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Model hopper parallelism over worker daemons ({@link WorkerDaemon}) on other machines or
- * processes, over TCP. The coordinator runs in the user's JVM: it authenticates to every worker
- * (HMAC on a shared secret, both ways), streams each partition once to the workers that hold it
- * (by content hash, so a worker that already has it is sent nothing; with 3 or more workers each
- * partition lives on 2 of them), and runs the optimizer's MOP scheduler, sending each unit with
- * the trial's complete state (parameters and optimizer state) and receiving the state back. It
- * therefore always holds every trial's state as of its last completed unit.
+ * processes, over TCP. This is a transport: the runtime kernel in the user's JVM decides which
+ * unit runs where; this class connects and authenticates to every worker (HMAC on a shared secret
+ * both ways, then a tag on every frame), streams each partition once to the workers the placement
+ * names (by content hash, so a worker that already has it is sent nothing; with 3 or more workers
+ * each partition lives on 2 of them), sends each unit with the trial's complete state
+ * (parameters and optimizer state) and returns the state after it. The kernel therefore always
+ * holds every trial's state as of its last completed unit.
  *
- * <p>Faults: a worker whose connection breaks, or that answers no heartbeat within
- * {@link #heartbeatTimeout}, is dropped; its unit in flight runs again on a worker holding a
- * replica of the partition, from the state before it, so no completed unit is lost or run twice.
- * The coordinator keeps trying to reconnect a dropped worker; one that comes back (same work
- * directory: its partitions are still there) rejoins. A run fails, clearly, only when some
- * partition has no live worker left. The coordinator's own crash is covered by the search's
- * experiment directory.
+ * <p>Faults: workers are set up concurrently, and one that cannot be set up is dropped (the
+ * search runs on the others) unless every worker fails. A worker whose connection breaks, whose
+ * writes miss their deadline, or that answers no heartbeat within {@link #heartbeatTimeout} is
+ * reported lost; the kernel runs its unit again on a worker holding a replica, from the state
+ * before it. The coordinator keeps trying to reconnect a dropped worker (backing off while it
+ * keeps failing); one that comes back (same work directory: its partitions are still there)
+ * rejoins, its heartbeat clock started once it is ready. The coordinator's own crash is covered
+ * by the search's experiment directory.
  *
  * <pre>
  * ClusterExecutor.connect("10.0.0.5:7601", "10.0.0.6:7601", "10.0.0.7:7601").secretFile(Path.of("secret"))
  * </pre>
  *
- * <p>Threading: every public method is called by the search's driver thread; one reader thread
- * per worker queues its replies, a heartbeat thread pings, a rejoin thread reconnects. Not
+ * <p>Threading: the kernel's thread calls {@link #open}, {@link #start} and {@link #poll}; per
+ * worker a reader and a writer thread, a heartbeat thread and a rejoin thread run beside it. Not
  * reusable: one search per executor.
  */
 public final class ClusterExecutor implements Executor {
     private static final Logger LOG = LoggerFactory.getLogger(ClusterExecutor.class);
+    private static final long MAX_REJOIN_BACKOFF_MILLIS = 10_000;
 
     private final List<String> addresses;
     private byte[] secret;
     private Duration heartbeatTimeout = Duration.ofSeconds(3);
     private Duration connectTimeout = Duration.ofSeconds(5);
+    private Duration writeTimeout = Duration.ofSeconds(10);
     private int replicas;
     private int maxFrameBytes = 512 << 20;
 
     private ExecutionContext context;
-    private MopScheduler scheduler;
-    private Placement placement;
-    private String trainableSpec;
+    private TrainableSpec spec;
     private List<String> hashes;
     private String validationHash;
-    private WorkerLink[] links;
-    private Unit[] running;
-    private long[] correlationOf;
-    private long[] startedAt;
-    private int inFlight;
+    private volatile WorkerLink[] links;
+    private Running[] running;
     private long nextCorrelation = 100;
-    private volatile boolean cancelled;
     private volatile boolean closed;
     private long bytesSent;
     private long setUpNanos;
     private final BlockingQueue<WorkerLink.Event> events = new LinkedBlockingQueue<>();
-    /** Workers dropped and not yet rejoined; read by the rejoin thread, written by the driver. */
+    private final Deque<WorkerEvent> ready = new ArrayDeque<>();
+    /** Workers dropped and not yet rejoined; read by the rejoin thread, written by the kernel's thread. */
     private final Set<Integer> down = java.util.concurrent.ConcurrentHashMap.newKeySet();
-    private final Map<Integer, byte[]> states = new HashMap<>();
-    private EpochLedger ledger;
-    private final Deque<EpochOutcome> ready = new ArrayDeque<>();
-    private final List<UnitRecord> records = new ArrayList<>();
     private Thread heartbeats;
     private Thread rejoiner;
+
+    /** A unit in flight on a worker. */
+    private record Running(long correlation, UnitWork work, long startNanos) {
+    }
 
     private ClusterExecutor(List<String> addresses) {
         this.addresses = addresses;
@@ -111,7 +109,7 @@ public final class ClusterExecutor implements Executor {
         for (String address : addresses) {
             Objects.requireNonNull(address, "address");
             int colon = address.lastIndexOf(':');
-            int port = -1;
+            int port;
             try {
                 port = colon > 0 ? Integer.parseInt(address.substring(colon + 1)) : -1;
             } catch (NumberFormatException e) {
@@ -158,6 +156,18 @@ public final class ClusterExecutor implements Executor {
         return this;
     }
 
+    /**
+     * How long a write to a worker may take before the worker is dropped, plus a second per
+     * {@link FrameChannel#MIN_WRITE_BYTES_PER_SECOND} bytes of the frame; default 10 s.
+     */
+    public ClusterExecutor writeTimeout(Duration timeout) {
+        if (timeout.toMillis() < 1) {
+            throw new IllegalArgumentException("writeTimeout=" + timeout + " expected >= 1 ms");
+        }
+        this.writeTimeout = timeout;
+        return this;
+    }
+
     /** Workers each partition lives on; default 2 with 3 or more workers, else 1. */
     public ClusterExecutor replicas(int replicas) {
         if (replicas < 1 || replicas > addresses.size()) {
@@ -183,6 +193,12 @@ public final class ClusterExecutor implements Executor {
         return replicas;
     }
 
+    /** A lost worker has 10 heartbeat timeouts, and at least 30 s, to come back before work only it can do fails. */
+    @Override
+    public long rejoinWaitMillis() {
+        return Math.max(10 * heartbeatTimeout.toMillis(), 30_000);
+    }
+
     /** Bytes of partitions sent to workers so far (0 for partitions they already had). */
     public synchronized long bytesSent() {
         return bytesSent;
@@ -202,37 +218,63 @@ public final class ClusterExecutor implements Executor {
             throw new IllegalStateException("no secret: call secret(bytes) or secretFile(path) with the workers' secret");
         }
         long start = System.nanoTime();
+        this.spec = context.trainable().spec(); // refuses lambdas before connecting
         this.context = context;
-        this.trainableSpec = TrainableSpecs.of(context.trainable()); // refuses lambdas before connecting
         int n = addresses.size();
-        int partitions = context.partitions().size();
-        placement = Placement.replicated(n, partitions, Math.min(replicas, n));
-        scheduler = new MopScheduler(placement, MopScheduler.VisitPolicy.FIXED, context.seed());
-        ledger = new EpochLedger(context.trainingRecords());
         hashes = new ArrayList<>();
         for (Dataset partition : context.partitions()) {
             hashes.add(hash(partition));
         }
         validationHash = hash(context.validation());
         links = new WorkerLink[n];
-        running = new Unit[n];
-        correlationOf = new long[n];
-        startedAt = new long[n];
-        try {
-            for (int w = 0; w < n; w++) {
-                links[w] = connectAndSetUp(w);
-            }
-        } catch (RuntimeException e) {
-            close();
-            throw e;
-        }
+        running = new Running[n];
+        setUpAll();
         for (WorkerLink link : links) {
-            link.startReading(events, context.journal(), maxFrameBytes);
+            if (link != null) {
+                link.startReading(events, context.journal(), maxFrameBytes);
+            }
         }
         setUpNanos = System.nanoTime() - start;
-        LOG.info("{} set up in {} ms, {} bytes of data sent", name(), setUpNanos / 1_000_000, bytesSent);
+        LOG.info("{} set up in {} ms, {} bytes of data sent{}", name(), setUpNanos / 1_000_000, bytesSent,
+            down.isEmpty() ? "" : "; workers down: " + down.stream().map(addresses::get).toList());
         heartbeats = daemonThread("cerebro-heartbeat", this::sendHeartbeats);
         rejoiner = daemonThread("cerebro-rejoin", this::rejoin);
+    }
+
+    /** Sets every worker up at once; one that fails is dropped, unless all fail. */
+    private void setUpAll() {
+        int n = addresses.size();
+        ExecutorService setup = Executors.newFixedThreadPool(n, runnable -> {
+            Thread thread = new Thread(runnable, "cerebro-setup");
+            thread.setDaemon(true);
+            return thread;
+        });
+        List<Future<WorkerLink>> pending = new ArrayList<>();
+        for (int w = 0; w < n; w++) {
+            int worker = w;
+            pending.add(setup.submit(() -> connectAndSetUp(worker)));
+        }
+        setup.shutdown();
+        List<String> failures = new ArrayList<>();
+        for (int w = 0; w < n; w++) {
+            try {
+                links[w] = pending.get(w).get();
+            } catch (ExecutionException e) {
+                String reason = e.getCause().getMessage() == null ? e.getCause().toString() : e.getCause().getMessage();
+                failures.add(reason);
+                down.add(w);
+                LOG.warn("worker {} dropped during setup: {}", addresses.get(w), reason);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                close();
+                throw new IllegalStateException("interrupted while setting up the workers", e);
+            }
+        }
+        if (failures.size() == n) {
+            close();
+            throw new IllegalStateException(failures.size() == 1 ? failures.get(0)
+                : "no worker could be set up: " + String.join("; ", failures));
+        }
     }
 
     private static String hash(Dataset data) {
@@ -248,18 +290,19 @@ public final class ClusterExecutor implements Executor {
     }
 
     private WorkerLink connectAndSetUp(int w) {
-        WorkerLink link = WorkerLink.connect(w, addresses.get(w), secret, (int) connectTimeout.toMillis());
-        List<Integer> held = Arrays.stream(placement.partitionsOf(w)).boxed().toList();
+        WorkerLink link = WorkerLink.connect(w, addresses.get(w), secret, (int) connectTimeout.toMillis(),
+            writeTimeout.toMillis());
+        List<Integer> held = Arrays.stream(context.placement().partitionsOf(w)).boxed().toList();
         try {
-            long sent = link.setUp(trainableSpec, context.data().featureWidth(), context.data().numClasses(), held,
-                context.partitions(), hashes, context.validation(), validationHash, Math.max(60_000,
-                    connectTimeout.toMillis()));
+            long sent = link.setUp(spec, context.data().featureWidth(), context.data().numClasses(), held,
+                context.partitions(), hashes, context.validation(), validationHash,
+                Math.max(60_000, connectTimeout.toMillis()));
             synchronized (this) {
                 bytesSent += sent;
             }
             LOG.info("{} ready with partitions {}", link, held);
             return link;
-        } catch (IOException e) {
+        } catch (IOException | RuntimeException e) {
             link.close();
             throw new IllegalStateException("cannot set up worker " + addresses.get(w) + ": " + e.getMessage(), e);
         }
@@ -276,41 +319,47 @@ public final class ClusterExecutor implements Executor {
         long interval = Math.max(20, heartbeatTimeout.toMillis() / 6);
         while (!closed) {
             for (WorkerLink link : links.clone()) {
-                if (link != null) {
-                    try {
-                        link.send(MessageType.HEARTBEAT, 0, new Payload.Writer().putLong(System.nanoTime()).toBytes());
-                    } catch (IOException e) {
-                        // the link's reader reports it down
-                    }
+                if (link != null && !down.contains(link.index())) {
+                    link.send(new Message.Heartbeat(System.nanoTime()), 0);
                 }
             }
             sleep(interval);
         }
     }
 
-    /** Reconnects dropped workers; one that comes back joins the queue of events as a fresh link. */
+    /** Reconnects dropped workers, backing off per worker while it keeps failing. */
     private void rejoin() {
+        long[] backoff = new long[addresses.size()];
+        long[] nextTry = new long[addresses.size()];
+        long step = Math.max(200, heartbeatTimeout.toMillis() / 2);
         while (!closed) {
-            sleep(Math.max(200, heartbeatTimeout.toMillis() / 2));
-            for (int w = 0; w < links.length && !closed; w++) {
-                if (isDown(w)) {
-                    try {
-                        WorkerLink link = connectAndSetUp(w);
-                        if (closed) {
-                            link.close(); // the search ended while this worker was coming back
-                            return;
-                        }
-                        events.add(new WorkerLink.Rejoined(link));
-                    } catch (RuntimeException e) {
-                        LOG.debug("worker {} still unreachable: {}", addresses.get(w), e.getMessage());
+            sleep(step);
+            for (int w = 0; w < addresses.size() && !closed; w++) {
+                if (!down.contains(w)) {
+                    backoff[w] = 0;
+                    continue;
+                }
+                long now = System.currentTimeMillis();
+                if (now < nextTry[w]) {
+                    continue;
+                }
+                try {
+                    WorkerLink link = connectAndSetUp(w);
+                    if (closed) {
+                        link.close(); // the search ended while this worker was coming back
+                        return;
                     }
+                    events.add(new WorkerLink.Rejoined(link));
+                    backoff[w] = Math.min(MAX_REJOIN_BACKOFF_MILLIS, Math.max(step, 2 * backoff[w])); // if it flaps
+                    nextTry[w] = now + backoff[w];
+                } catch (RuntimeException e) {
+                    backoff[w] = Math.min(MAX_REJOIN_BACKOFF_MILLIS, Math.max(step, 2 * backoff[w]));
+                    nextTry[w] = now + backoff[w];
+                    LOG.debug("worker {} still unreachable (next try in {} ms): {}", addresses.get(w), backoff[w],
+                        e.getMessage());
                 }
             }
         }
-    }
-
-    private boolean isDown(int w) {
-        return down.contains(w);
     }
 
     private static void sleep(long millis) {
@@ -322,55 +371,35 @@ public final class ClusterExecutor implements Executor {
     }
 
     @Override
-    public void submit(EpochTask task) {
-        checkOpen();
-        scheduler.runEpoch(task.trialId(), task.epoch(), ledger.submit(task));
-    }
-
-    @Override
-    public void restore(int trialId, TrialProgress progress) {
-        checkOpen();
-        if (scheduler.knows(trialId)) {
-            throw new IllegalStateException("trial=" + trialId + " is already known: restore it before its first submit");
+    public void start(int worker, UnitWork work) {
+        if (context == null) {
+            throw new IllegalStateException("executor not opened");
         }
-        ledger.restore(trialId, progress);
-        states.put(trialId, progress.state());
+        byte[] state;
+        if (work.state() instanceof TrialState.Bytes bytes) {
+            state = bytes.bytes();
+        } else if (work.state() instanceof TrialState.None) {
+            state = new byte[0];
+        } else {
+            throw new IllegalArgumentException("trial=" + work.trialId() + ": a cluster worker takes a state as bytes");
+        }
+        long correlation = nextCorrelation++;
+        running[worker] = new Running(correlation, work, System.nanoTime());
+        links[worker].send(new Message.TrainUnit(work.trialId(), work.epoch(), work.partition(), work.evaluate(),
+            work.trialSeed(), work.config(), state), correlation);
     }
 
     @Override
-    public void cancel() {
-        cancelled = true;
-    }
-
-    @Override
-    public EpochOutcome take() throws InterruptedException {
-        checkOpen();
+    public WorkerEvent poll(long timeout, TimeUnit unit) throws InterruptedException {
+        long deadline = System.nanoTime() + unit.toNanos(timeout);
+        long slice = Math.max(10, heartbeatTimeout.toMillis() / 4);
         while (ready.isEmpty()) {
-            if (!cancelled) {
-                dispatchToIdleWorkers();
+            long left = deadline - System.nanoTime();
+            if (left <= 0) {
+                return null;
             }
-            if (inFlight == 0) {
-                if (cancelled) {
-                    return null;
-                }
-                if (ledger.trials().isEmpty()) {
-                    throw new IllegalStateException("take() with no task submitted");
-                }
-                if (down.isEmpty()) {
-                    throw new IllegalStateException("trials " + ledger.trials() + " have epochs queued but no worker can"
-                        + " run them");
-                }
-                // every worker that could run what is left is down: wait for one to rejoin, or give up
-                WorkerLink.Event event = events.poll(Math.max(10 * heartbeatTimeout.toMillis(), 30_000),
-                    TimeUnit.MILLISECONDS);
-                if (event == null) {
-                    throw new IllegalStateException("no live worker holds the partitions the queued trials need; down: "
-                        + down.stream().map(addresses::get).toList() + " (placement " + placement + ")");
-                }
-                handle(event);
-                continue;
-            }
-            WorkerLink.Event event = events.poll(Math.max(10, heartbeatTimeout.toMillis() / 4), TimeUnit.MILLISECONDS);
+            WorkerLink.Event event = events.poll(Math.min(TimeUnit.NANOSECONDS.toMillis(left) + 1, slice),
+                TimeUnit.MILLISECONDS);
             if (event != null) {
                 handle(event);
             }
@@ -379,160 +408,95 @@ public final class ClusterExecutor implements Executor {
         return ready.poll();
     }
 
-    private void dispatchToIdleWorkers() {
-        for (int w = 0; w < links.length; w++) {
-            if (isDown(w) || running[w] != null) {
-                continue;
-            }
-            Unit unit = scheduler.next(w);
-            if (unit == null) {
-                continue;
-            }
-            EpochTask task = ledger.task(unit.trial());
-            boolean evaluate = scheduler.visitedThisEpoch(unit.trial()) == context.partitions().size() - 1;
-            byte[] state = states.getOrDefault(unit.trial(), new byte[0]);
-            Payload.Writer out = new Payload.Writer().putInt(unit.trial()).putInt(unit.epoch() + 1)
-                .putInt(unit.partition()).putByte(evaluate ? 1 : 0).putLong(task.trialSeed());
-            ConfigCodec.write(out, task.config());
-            out.putBytes(state);
-            long correlation = nextCorrelation++;
-            running[w] = unit;
-            correlationOf[w] = correlation;
-            startedAt[w] = System.nanoTime();
-            inFlight++;
-            try {
-                links[w].send(MessageType.TRAIN_UNIT, correlation, out.toBytes());
-            } catch (IOException e) {
-                markDown(w, "cannot send a unit: " + e.getMessage());
-            }
-        }
-    }
-
     private void dropSilentWorkers() {
         long now = System.nanoTime();
         for (int w = 0; w < links.length; w++) {
-            if (!isDown(w) && now - links[w].lastHeardNanos() > heartbeatTimeout.toNanos()) {
+            if (!down.contains(w) && now - links[w].lastHeardNanos() > heartbeatTimeout.toNanos()) {
                 markDown(w, "no heartbeat for " + heartbeatTimeout.toMillis() + " ms");
             }
         }
     }
 
-    /** Drops worker {@code w}; its unit in flight runs again elsewhere from the state before it. */
+    /** Drops worker {@code w} and reports it lost; the kernel runs its unit in flight again elsewhere. */
     private void markDown(int w, String reason) {
-        if (isDown(w)) {
+        if (down.contains(w)) {
             return;
         }
         links[w].close();
-        LOG.warn("worker {} dropped: {}", addresses.get(w), reason);
-        if (running[w] != null) {
-            scheduler.lost(running[w]);
-            LOG.warn("unit {} re-queued for a replica", running[w]);
-            running[w] = null;
-            inFlight--;
-        }
+        running[w] = null;
         down.add(w);
+        ready.add(new WorkerEvent.Lost(w, addresses.get(w) + " " + reason));
     }
 
     private void handle(WorkerLink.Event event) {
         if (event instanceof WorkerLink.Rejoined rejoined) {
             int w = rejoined.link().index();
             links[w] = rejoined.link();
-            down.remove(w);
             rejoined.link().startReading(events, context.journal(), maxFrameBytes);
+            down.remove(w);
             LOG.info("worker {} rejoined", addresses.get(w));
+            ready.add(new WorkerEvent.Joined(w));
             return;
         }
         int w = event.link().index();
-        if (links[w] != event.link() || isDown(w)) {
+        if (links[w] != event.link() || down.contains(w)) {
             return; // from a connection already dropped
         }
         if (event instanceof WorkerLink.Down gone) {
             markDown(w, gone.reason());
-        } else if (event instanceof WorkerLink.Failed failed) {
-            throw new IllegalStateException("worker " + addresses.get(w) + " refused a request: " + failed.message());
-        } else if (event instanceof WorkerLink.UnitDone done) {
-            unitDone(w, done);
+        } else if (event instanceof WorkerLink.Refused refused) {
+            Running unit = running[w];
+            if (unit != null && unit.correlation() == refused.correlation()) {
+                running[w] = null;
+                ready.add(new WorkerEvent.UnitDone(w, unit.work(), UnitResult.fatal(new IllegalStateException("worker "
+                    + addresses.get(w) + " refused the unit: " + refused.message()), unit.startNanos(), System.nanoTime())));
+            } else {
+                markDown(w, "sent an error: " + refused.message());
+            }
+        } else if (event instanceof WorkerLink.UnitReply reply) {
+            unitDone(w, reply);
         }
     }
 
-    private void unitDone(int w, WorkerLink.UnitDone done) {
-        Unit unit = running[w];
-        if (unit == null || done.correlation() != correlationOf[w]) {
+    private void unitDone(int w, WorkerLink.UnitReply reply) {
+        Running unit = running[w];
+        if (unit == null || reply.correlation() != unit.correlation()) {
             return; // the reply to a unit already re-queued
         }
         running[w] = null;
-        inFlight--;
-        int t = unit.trial();
-        if (done.status() == 2) {
-            cancelled = true;
-            throw new IllegalStateException("worker=" + addresses.get(w) + " failed on trial=" + t + " epoch="
-                + (unit.epoch() + 1) + " partition=" + unit.partition() + ": " + done.message() + "; the run stops"
-                + " (units completed before are kept in the experiment directory, if any: run the search again to"
-                + " resume)");
+        Message.UnitDone done = reply.reply();
+        UnitResult result;
+        if (done.outcome() == Message.Outcome.FATAL || reply.checkpointFailure() != null) {
+            String why = reply.checkpointFailure() != null ? reply.checkpointFailure() : done.message();
+            result = UnitResult.fatal(new IllegalStateException("worker " + addresses.get(w) + ": " + why),
+                unit.startNanos(), reply.receivedNanos());
+        } else if (done.outcome() == Message.Outcome.TRIAL_FAILED) {
+            result = new UnitResult(TrialState.NONE, Double.NaN, null, done.message(), null, null, unit.startNanos(),
+                reply.receivedNanos());
+        } else {
+            result = new UnitResult(new TrialState.Bytes(done.state()), done.loss(), done.metrics(), null, null,
+                reply.checkpoint(), unit.startNanos(), reply.receivedNanos());
         }
-        UnitRecord record = new UnitRecord(t, unit.epoch() + 1, unit.partition(), w, startedAt[w], System.nanoTime());
-        records.add(record);
-        if (done.status() == 1) {
-            scheduler.lost(unit);
-            scheduler.retire(t);
-            states.remove(t);
-            ready.add(ledger.failed(t, unit.epoch() + 1, unit.partition(), done.message()));
-            return;
-        }
-        states.put(t, done.state());
-        context.journal().unitDone(ledger.unitDone(record, done.loss(), context.partitions().get(unit.partition()).size(),
-            done.metrics(), done.checkpoint()));
-        if (scheduler.completeUnit(unit)) {
-            ready.add(ledger.epochDone(t, unit.epoch() + 1, done.metrics()));
-        }
+        ready.add(new WorkerEvent.UnitDone(w, unit.work(), result));
     }
 
-    @Override
-    public void park(int trialId) {
-        // the coordinator holds every trial's state as bytes already
-    }
-
-    @Override
-    public void release(int trialId) {
-        states.remove(trialId);
-        if (scheduler != null) {
-            scheduler.retire(trialId);
-            ledger.forget(trialId);
-        }
-    }
-
-    @Override
-    public List<UnitRecord> unitRecords() {
-        return Collections.unmodifiableList(records);
-    }
-
-    @Override
-    public long unitsRun() {
-        return records.size();
-    }
-
-    /** Closes the connections; the workers keep running for the next search. */
+    /** Closes the connections (asking each worker to drop this session's queued unit); the workers keep running. */
     @Override
     public void close() {
         closed = true;
-        if (links != null) {
-            for (WorkerLink link : links) {
+        WorkerLink[] all = links;
+        if (all != null) {
+            for (WorkerLink link : all) {
                 if (link != null) {
-                    try {
-                        link.send(MessageType.CANCEL, 0, new byte[0]);
-                    } catch (IOException ignored) {
-                        // gone already
-                    }
-                    link.close();
+                    link.closeAfter(new Message.Cancel());
                 }
             }
         }
-        states.clear();
-    }
-
-    private void checkOpen() {
-        if (context == null) {
-            throw new IllegalStateException("executor not opened");
+        WorkerLink.Event event;
+        while ((event = events.poll()) != null) {
+            if (event instanceof WorkerLink.Rejoined rejoined) {
+                rejoined.link().close();
+            }
         }
     }
 }

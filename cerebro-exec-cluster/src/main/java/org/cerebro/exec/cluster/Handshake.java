@@ -9,26 +9,36 @@ import javax.crypto.Mac;
 import javax.crypto.spec.SecretKeySpec;
 
 /**
- * Mutual challenge-response authentication on a shared secret, before any other message:
+ * Mutual challenge-response authentication on a shared secret, before any other message, and the
+ * session keys every later frame is tagged with:
  * <ol>
- * <li>worker: {@code CHALLENGE(workerNonce)};</li>
- * <li>coordinator: {@code AUTH(coordinatorNonce, HMAC(secret, "cerebro-coordinator" | workerNonce |
- * coordinatorNonce))};</li>
+ * <li>worker: {@code CHALLENGE(Nw)};</li>
+ * <li>coordinator: {@code AUTH(Nc, HMAC(secret, "cerebro-coordinator" | Nw | Nc))};</li>
  * <li>worker checks the proof in constant time and, only if it holds, answers
- * {@code AUTH_OK(HMAC(secret, "cerebro-worker" | coordinatorNonce | workerNonce), info)}; the
- * coordinator checks it the same way.</li>
+ * {@code AUTH_OK(HMAC(secret, "cerebro-worker" | Nc | Nw), info)}; the coordinator checks it the
+ * same way. A wrong proof gets one {@code ERROR} frame and the connection closed.</li>
+ * <li>both derive {@code K = HMAC(secret, "cerebro-session-v2" | Nw | Nc)} and one key per
+ * direction, {@code HMAC(K, "coordinator-to-worker")} and {@code HMAC(K, "worker-to-coordinator")};
+ * from then on every frame carries a tag ({@link FrameChannel}).</li>
  * </ol>
- * Nonces are 32 bytes from {@link SecureRandom}; the secret never crosses the wire, and the
- * distinct labels stop a proof from being reflected back.
+ * Nonces are 32 bytes from {@link SecureRandom}; the secret never crosses the wire, the distinct
+ * labels stop a proof from being reflected back, and fresh nonces give every connection fresh keys.
  */
 final class Handshake {
     static final int NONCE_BYTES = 32;
     static final int PROOF_BYTES = 32;
-    private static final byte[] COORDINATOR = "cerebro-coordinator".getBytes(StandardCharsets.US_ASCII);
-    private static final byte[] WORKER = "cerebro-worker".getBytes(StandardCharsets.US_ASCII);
+    private static final byte[] COORDINATOR = label("cerebro-coordinator");
+    private static final byte[] WORKER = label("cerebro-worker");
+    private static final byte[] SESSION = label("cerebro-session-v2");
+    private static final byte[] TO_WORKER = label("coordinator-to-worker");
+    private static final byte[] TO_COORDINATOR = label("worker-to-coordinator");
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private Handshake() {
+    }
+
+    private static byte[] label(String text) {
+        return text.getBytes(StandardCharsets.US_ASCII);
     }
 
     static byte[] nonce() {
@@ -50,10 +60,10 @@ final class Handshake {
         return MessageDigest.isEqual(expected, actual);
     }
 
-    private static byte[] hmac(byte[] secret, byte[] label, byte[] first, byte[] second) {
+    private static byte[] hmac(byte[] key, byte[] label, byte[] first, byte[] second) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(secret, "HmacSHA256"));
+            mac.init(new SecretKeySpec(key, "HmacSHA256"));
             mac.update(label);
             mac.update(first);
             mac.update(second);
@@ -63,53 +73,97 @@ final class Handshake {
         }
     }
 
-    /** Worker side: runs the handshake; returns normally only for a peer that knows the secret. */
+    /** Tags the channel's frames with the session's keys, {@code toPeer} for ours. */
+    private static void keys(FrameChannel channel, byte[] secret, byte[] workerNonce, byte[] coordinatorNonce,
+                             boolean coordinator) {
+        byte[] session = hmac(secret, SESSION, workerNonce, coordinatorNonce);
+        byte[] toWorker = hmac(session, TO_WORKER, new byte[0], new byte[0]);
+        byte[] toCoordinator = hmac(session, TO_COORDINATOR, new byte[0], new byte[0]);
+        channel.authenticate(coordinator ? toWorker : toCoordinator, coordinator ? toCoordinator : toWorker);
+    }
+
+    /** The worker asked the coordinator to come back later. */
+    static final class RetryLaterException extends ProtocolException {
+        private static final long serialVersionUID = 1L;
+        final long millis;
+
+        RetryLaterException(String message, long millis) {
+            super(message);
+            this.millis = millis;
+        }
+    }
+
+    /** Thrown on a wrong proof, so the worker can throttle the peer's address. */
+    static final class WrongSecretException extends ProtocolException {
+        private static final long serialVersionUID = 1L;
+
+        WrongSecretException(String message) {
+            super(message);
+        }
+    }
+
+    /**
+     * Worker side: runs the handshake; returns normally only for a peer that knows the secret,
+     * with the channel keyed for the session.
+     *
+     * @throws WrongSecretException after telling the peer, once, that authentication failed
+     */
     static void acceptCoordinator(FrameChannel channel, byte[] secret, String workerInfo, long timeoutMillis)
         throws IOException {
         byte[] workerNonce = nonce();
-        channel.write(MessageType.CHALLENGE, 0, new Payload.Writer().putRaw(workerNonce).toBytes());
-        Frame auth = channel.read(FrameChannel.MAX_HANDSHAKE_PAYLOAD, timeoutMillis);
-        if (auth.type() != MessageType.AUTH) {
-            throw new ProtocolException("peer " + channel.peer() + " sent " + auth.type() + " before authenticating");
+        channel.write(new Message.Challenge(workerNonce), 0);
+        Frame frame = channel.read(FrameChannel.MAX_HANDSHAKE_PAYLOAD, timeoutMillis);
+        if (frame.type() != MessageType.AUTH) {
+            throw new ProtocolException("peer " + channel.peer() + " sent " + frame.type() + " before authenticating");
         }
-        Payload.Reader reader = auth.reader();
-        byte[] coordinatorNonce = reader.getRaw(NONCE_BYTES, "nonce");
-        byte[] proof = reader.getRaw(PROOF_BYTES, "proof");
-        reader.end();
-        if (!matches(coordinatorProof(secret, workerNonce, coordinatorNonce), proof)) {
+        Message.Auth auth = (Message.Auth) Message.decode(frame, Handshake.class.getClassLoader());
+        if (!matches(coordinatorProof(secret, workerNonce, auth.nonce()), auth.proof())) {
             channel.tryWriteError(0, "authentication failed: wrong secret");
-            throw new ProtocolException("peer " + channel.peer() + " failed authentication (wrong secret)");
+            throw new WrongSecretException("peer " + channel.peer() + " failed authentication (wrong secret)");
         }
-        channel.write(MessageType.AUTH_OK, 0, new Payload.Writer()
-            .putRaw(workerProof(secret, coordinatorNonce, workerNonce)).putString(workerInfo).toBytes());
+        channel.write(new Message.AuthOk(workerProof(secret, auth.nonce(), workerNonce), workerInfo), 0);
+        keys(channel, secret, workerNonce, auth.nonce(), false);
     }
 
-    /** Coordinator side: runs the handshake; returns the worker's info once the worker proved the secret. */
+    /**
+     * Coordinator side: runs the handshake; returns the worker's info once the worker proved the
+     * secret, with the channel keyed for the session.
+     */
     static String authenticateToWorker(FrameChannel channel, byte[] secret, long timeoutMillis) throws IOException {
-        Frame challenge = channel.read(FrameChannel.MAX_HANDSHAKE_PAYLOAD, timeoutMillis);
-        if (challenge.type() != MessageType.CHALLENGE) {
-            throw new ProtocolException("worker " + channel.peer() + " sent " + challenge.type() + ", expected CHALLENGE");
+        Frame frame = channel.read(FrameChannel.MAX_HANDSHAKE_PAYLOAD, timeoutMillis);
+        if (frame.type() == MessageType.ERROR) {
+            throw new ProtocolException("worker " + channel.peer() + " refused us: "
+                + ((Message.Error) Message.decode(frame, Handshake.class.getClassLoader())).message());
         }
-        Payload.Reader reader = challenge.reader();
-        byte[] workerNonce = reader.getRaw(NONCE_BYTES, "nonce");
-        reader.end();
+        if (frame.type() == MessageType.RETRY_LATER) {
+            Message.RetryLater later = (Message.RetryLater) Message.decode(frame, Handshake.class.getClassLoader());
+            throw new RetryLaterException("worker " + channel.peer() + " asks us to retry in " + later.millis() + " ms: "
+                + later.reason(), later.millis());
+        }
+        if (frame.type() != MessageType.CHALLENGE) {
+            throw new ProtocolException("worker " + channel.peer() + " sent " + frame.type() + ", expected CHALLENGE");
+        }
+        byte[] workerNonce = ((Message.Challenge) Message.decode(frame, Handshake.class.getClassLoader())).nonce();
         byte[] coordinatorNonce = nonce();
-        channel.write(MessageType.AUTH, 0, new Payload.Writer().putRaw(coordinatorNonce)
-            .putRaw(coordinatorProof(secret, workerNonce, coordinatorNonce)).toBytes());
+        channel.write(new Message.Auth(coordinatorNonce, coordinatorProof(secret, workerNonce, coordinatorNonce)), 0);
         Frame answer = channel.read(FrameChannel.MAX_HANDSHAKE_PAYLOAD, timeoutMillis);
+        if (answer.type() == MessageType.RETRY_LATER) {
+            Message.RetryLater later = (Message.RetryLater) Message.decode(answer, Handshake.class.getClassLoader());
+            throw new RetryLaterException("worker " + channel.peer() + " asks us to retry in " + later.millis() + " ms: "
+                + later.reason(), later.millis());
+        }
         if (answer.type() == MessageType.ERROR) {
-            throw new ProtocolException("worker " + channel.peer() + " refused us: " + answer.reader().getString("message"));
+            throw new ProtocolException("worker " + channel.peer() + " refused us: "
+                + ((Message.Error) Message.decode(answer, Handshake.class.getClassLoader())).message());
         }
         if (answer.type() != MessageType.AUTH_OK) {
             throw new ProtocolException("worker " + channel.peer() + " sent " + answer.type() + ", expected AUTH_OK");
         }
-        Payload.Reader ok = answer.reader();
-        byte[] proof = ok.getRaw(PROOF_BYTES, "proof");
-        String info = ok.getString("info");
-        ok.end();
-        if (!matches(workerProof(secret, coordinatorNonce, workerNonce), proof)) {
+        Message.AuthOk ok = (Message.AuthOk) Message.decode(answer, Handshake.class.getClassLoader());
+        if (!matches(workerProof(secret, coordinatorNonce, workerNonce), ok.proof())) {
             throw new ProtocolException("worker " + channel.peer() + " does not know the secret (bad AUTH_OK proof)");
         }
-        return info;
+        keys(channel, secret, workerNonce, coordinatorNonce, true);
+        return ok.info();
     }
 }

@@ -1,7 +1,7 @@
 package org.cerebro.exec.cluster;
 
 /**
- * The protocol's message types and their wire codes (see PROTOCOL.md). Before authentication a
+ * The protocol's message types and their wire codes (PROTOCOL.md). Before authentication a
  * worker accepts only {@link #AUTH}; a coordinator only {@link #CHALLENGE}, {@link #AUTH_OK} and
  * {@link #ERROR}.
  */
@@ -18,7 +18,7 @@ enum MessageType {
     SETUP_OK(11),
     /** Coordinator to worker: a partition by content hash; the worker says whether it has it. */
     PARTITION_OFFER(20),
-    /** Worker to coordinator: has the offered partition (1) or needs it (0). */
+    /** Worker to coordinator: has the offered partition, or needs it sent. */
     PARTITION_STATUS(21),
     /** Coordinator to worker: a chunk of the partition being sent. */
     PARTITION_CHUNK(22),
@@ -28,20 +28,18 @@ enum MessageType {
     TRAIN_UNIT(30),
     /** Worker to coordinator: the unit's outcome and the trial's state afterwards. */
     UNIT_DONE(31),
-    /** Coordinator to worker: evaluate a trial's state on the validation data. */
-    EVALUATE_UNIT(32),
-    /** Worker to coordinator: the evaluation's metrics. */
-    EVALUATION_DONE(33),
     /** Either way: are you there? */
     HEARTBEAT(40),
-    /** The answer to a heartbeat, echoing its payload. */
+    /** The answer to a heartbeat, echoing it. */
     HEARTBEAT_ACK(41),
     /** Coordinator to worker: drop this session's units that have not started. */
     CANCEL(50),
     /** Coordinator to worker: stop the daemon gracefully. */
     SHUTDOWN(51),
     /** Either way: a request failed or the peer is refused; the payload says why. */
-    ERROR(60);
+    ERROR(60),
+    /** Worker to a connecting peer: not now (its address is backing off, or the sessions are full); try after a delay. */
+    RETRY_LATER(61);
 
     private static final MessageType[] BY_CODE = new MessageType[64];
 

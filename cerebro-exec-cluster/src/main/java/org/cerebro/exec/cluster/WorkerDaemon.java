@@ -7,39 +7,55 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.cerebro.exec.WorkerDevice;
-import org.cerebro.runtime.JvmFlags;
+import org.cerebro.jvm.JvmFlags;
+import org.cerebro.train.WorkerDevice;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * A cluster worker: listens for coordinators, authenticates each (HMAC on the shared secret),
- * keeps the partitions it is sent in memory-mapped files in its work directory, and trains the
- * units it is asked to on its one device, one at a time. Each connection has its own thread, its
- * own read deadlines and frame limits, so a silent, slow or garbage-sending peer is dropped
- * without touching the others.
+ * A cluster worker: listens for coordinators, authenticates each (HMAC on the shared secret, then
+ * a tag on every frame with the session's keys), keeps the partitions it is sent in
+ * memory-mapped files in its work directory, and trains the units it is asked to on its one
+ * device, one at a time.
  *
  * <pre>
  * java @jvm.options -jar cerebro-worker.jar --listen 127.0.0.1:7601 --secret-file secret \
  *     --work-dir /var/lib/cerebro/w1 [--device cpu|gpu:N] [--threads T]
- *     [--handshake-timeout-ms 5000] [--idle-timeout-ms 60000] [--max-frame-mb 512]
+ *     [--handshake-timeout-ms 5000] [--idle-timeout-ms 60000] [--write-timeout-ms 10000]
+ *     [--max-frame-mb 512] [--max-memory-mb half the heap] [--disk-budget-mb unlimited]
+ *     [--max-sessions 16] [--max-pending 32] [--max-pending-per-address 16]
  * </pre>
  *
- * It binds to loopback unless {@code --listen} names another address, logs what it does, and on
- * SIGTERM (or a coordinator's SHUTDOWN) stops accepting, lets the unit in flight finish (up to
- * 30 s) and exits. Prints {@code cerebro worker listening on HOST:PORT} once it accepts.
+ * <p>Limits against bad peers. Connections that have not authenticated yet have their own budget
+ * ({@code --max-pending}, and per address), apart from authenticated sessions
+ * ({@code --max-sessions}): when it is full the oldest pending connection is dropped for the new
+ * one, so idle sockets held by a peer without the secret never lock a coordinator out. A wrong
+ * secret gets one error frame and the address is made to wait before its next attempt (back-off
+ * doubling from 100 ms to 5 s). Refusals are logged at a bounded rate. Frame payloads are
+ * reserved in a worker-wide memory budget as their bytes arrive; partitions must fit the disk
+ * budget (unused ones are evicted, least recently used first) and the free space.
+ *
+ * <p>It binds to loopback unless {@code --listen} names another address, logs what it does, and on
+ * SIGTERM (or a coordinator's SHUTDOWN) stops accepting, lets the unit in flight finish and
+ * report (up to 30 s), then closes its connections and exits. Prints
+ * {@code cerebro worker listening on HOST:PORT} once it accepts.
  *
  * <p>Thread-safe.
  */
 public final class WorkerDaemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerDaemon.class);
-    private static final int MAX_SESSIONS = 64;
+    private static final long MIN_BACKOFF_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
+    private static final long MAX_BACKOFF_NANOS = TimeUnit.SECONDS.toNanos(5);
 
     /**
      * How a worker runs.
@@ -52,32 +68,60 @@ public final class WorkerDaemon implements AutoCloseable {
      * @param handshakeTimeoutMillis how long a new peer has to authenticate
      * @param idleTimeoutMillis      how long an authenticated peer may stay silent (coordinators
      *                               send heartbeats well within it)
+     * @param writeTimeoutMillis     how long a write to a peer may take (plus time for its size)
      * @param maxFrameBytes          the largest frame accepted after authentication
+     * @param maxMemoryBytes         the most frame payload bytes held at once, over all sessions
+     * @param diskBudgetBytes        the most bytes of partitions kept in the work directory
+     * @param maxSessions            authenticated sessions at once
+     * @param maxPending             connections not yet authenticated at once
+     * @param maxPendingPerAddress   of those, from one address
      */
     public record Settings(InetSocketAddress listen, byte[] secret, Path workDir, WorkerDevice device, int threads,
-                           long handshakeTimeoutMillis, long idleTimeoutMillis, int maxFrameBytes) {
+                           long handshakeTimeoutMillis, long idleTimeoutMillis, long writeTimeoutMillis,
+                           int maxFrameBytes, long maxMemoryBytes, long diskBudgetBytes, int maxSessions, int maxPending,
+                           int maxPendingPerAddress) {
         /** Validates. */
         public Settings {
             secret = Secrets.check(secret, "secret");
-            if (threads < 1 || handshakeTimeoutMillis < 1 || idleTimeoutMillis < 1 || maxFrameBytes < 1024) {
+            if (threads < 1 || handshakeTimeoutMillis < 1 || idleTimeoutMillis < 1 || writeTimeoutMillis < 1
+                || maxFrameBytes < 1024 || maxMemoryBytes < maxFrameBytes || diskBudgetBytes < 1 || maxSessions < 1
+                || maxPending < 1 || maxPendingPerAddress < 1) {
                 throw new IllegalArgumentException("threads=" + threads + " handshakeTimeoutMillis=" + handshakeTimeoutMillis
-                    + " idleTimeoutMillis=" + idleTimeoutMillis + " maxFrameBytes=" + maxFrameBytes
-                    + " expected threads, timeouts >= 1 and maxFrameBytes >= 1024");
+                    + " idleTimeoutMillis=" + idleTimeoutMillis + " writeTimeoutMillis=" + writeTimeoutMillis
+                    + " maxFrameBytes=" + maxFrameBytes + " maxMemoryBytes=" + maxMemoryBytes + " diskBudgetBytes="
+                    + diskBudgetBytes + " maxSessions=" + maxSessions + " maxPending=" + maxPending
+                    + " maxPendingPerAddress=" + maxPendingPerAddress + " expected counts and timeouts >= 1,"
+                    + " maxFrameBytes >= 1024 and maxMemoryBytes >= maxFrameBytes");
             }
+        }
+
+        /** Settings with the default limits for the rest. */
+        public Settings(InetSocketAddress listen, byte[] secret, Path workDir, WorkerDevice device, int threads,
+                        long handshakeTimeoutMillis, long idleTimeoutMillis, int maxFrameBytes) {
+            this(listen, secret, workDir, device, threads, handshakeTimeoutMillis, idleTimeoutMillis, 10_000,
+                maxFrameBytes, Math.max(maxFrameBytes, Runtime.getRuntime().maxMemory() / 2), Long.MAX_VALUE, 16, 32,
+                16);
         }
     }
 
     private final Settings settings;
     private final ServerSocket server;
     private final PartitionStore partitions;
+    private final MemoryBudget memory;
     private final ExecutorService training;
+    private final RateLimitedLog refusals = new RateLimitedLog(LOG, 10_000);
+    /** Connections not yet authenticated, oldest first. */
+    private final Deque<WorkerSession> pending = new ArrayDeque<>();
     private final Set<WorkerSession> sessions = ConcurrentHashMap.newKeySet();
+    private final Map<String, long[]> failures = new HashMap<>(); // address -> {failures, next allowed nanos}
     private final CountDownLatch closed = new CountDownLatch(1);
     private volatile boolean closing;
+    private volatile boolean stopped;
 
     private WorkerDaemon(Settings settings) throws IOException {
         this.settings = settings;
-        this.partitions = new PartitionStore(settings.workDir());
+        this.partitions = new PartitionStore(settings.workDir(), settings.diskBudgetBytes());
+        this.memory = new MemoryBudget(settings.maxMemoryBytes());
         this.training = Executors.newSingleThreadExecutor(runnable -> {
             Thread thread = new Thread(runnable, "cerebro-train");
             thread.setDaemon(true);
@@ -85,7 +129,7 @@ public final class WorkerDaemon implements AutoCloseable {
         });
         this.server = new ServerSocket();
         server.setReuseAddress(true);
-        server.bind(settings.listen());
+        server.bind(settings.listen(), 256);
         Thread acceptor = new Thread(this::accept, "cerebro-accept");
         acceptor.setDaemon(true);
         acceptor.start();
@@ -114,38 +158,136 @@ public final class WorkerDaemon implements AutoCloseable {
         return partitions;
     }
 
+    MemoryBudget memory() {
+        return memory;
+    }
+
+    ExecutorService training() {
+        return training;
+    }
+
+    RateLimitedLog refusals() {
+        return refusals;
+    }
+
     String info() {
         return settings.device().kind() + ":" + settings.device().index() + "@" + (server == null ? "?" : address());
     }
 
-    boolean isClosed() {
+    /** Whether the worker is shutting down: no new units. */
+    boolean isClosing() {
         return closing;
+    }
+
+    /** Whether the worker has stopped: units in flight have ended and reported; sessions end. */
+    boolean isStopped() {
+        return stopped;
     }
 
     private void accept() {
         while (!closing) {
+            Socket socket;
             try {
-                Socket socket = server.accept();
-                if (sessions.size() >= MAX_SESSIONS) {
-                    LOG.warn("refusing {}: {} connections open", socket.getRemoteSocketAddress(), MAX_SESSIONS);
-                    socket.close();
-                    continue;
-                }
-                WorkerSession session = new WorkerSession(this, socket, training);
-                sessions.add(session);
-                Thread thread = new Thread(session, "cerebro-session-" + socket.getRemoteSocketAddress());
-                thread.setDaemon(true);
-                thread.start();
+                socket = server.accept();
             } catch (IOException e) {
                 if (!closing) {
                     LOG.warn("accept failed: {}", e.toString());
                 }
+                continue;
+            }
+            try {
+                String address = socket.getInetAddress().getHostAddress();
+                long wait = backoffLeftMillis(address);
+                if (wait > 0) {
+                    refusals.warn("backoff", "refusing " + socket.getRemoteSocketAddress() + ": a wrong secret came"
+                        + " from " + address + " moments ago; it must wait " + wait + " ms before trying again");
+                    refuse(socket, new Message.RetryLater(wait, "authentication failed recently from " + address));
+                    continue;
+                }
+                WorkerSession session = new WorkerSession(this, socket);
+                admitPending(session, address);
+                Thread thread = new Thread(session, "cerebro-session-" + socket.getRemoteSocketAddress());
+                thread.setDaemon(true);
+                thread.start();
+            } catch (IOException e) {
+                LOG.warn("cannot take a connection: {}", e.toString());
             }
         }
     }
 
+    /** Adds a connection to the pending budget, dropping the oldest pending one (of its address first) when full. */
+    private void admitPending(WorkerSession session, String address) {
+        WorkerSession evicted = null;
+        synchronized (pending) {
+            long fromAddress = pending.stream().filter(s -> s.peerHost().equals(address)).count();
+            if (fromAddress >= settings.maxPendingPerAddress()) {
+                evicted = pending.stream().filter(s -> s.peerHost().equals(address)).findFirst().orElse(null);
+            } else if (pending.size() >= settings.maxPending()) {
+                evicted = pending.peekFirst();
+            }
+            if (evicted != null) {
+                pending.remove(evicted);
+            }
+            pending.addLast(session);
+        }
+        if (evicted != null) {
+            refusals.warn("pending", "dropping " + evicted.peer() + ", still unauthenticated, for a new connection ("
+                + settings.maxPending() + " pending at most, " + settings.maxPendingPerAddress() + " per address)");
+            evicted.close();
+        }
+    }
+
+    /**
+     * A pending connection authenticated: it becomes a session if there is room.
+     *
+     * @return false when the sessions are full (the caller refuses it)
+     */
+    boolean authenticated(WorkerSession session) {
+        synchronized (pending) {
+            pending.remove(session);
+            failures.remove(session.peerHost());
+            if (sessions.size() >= settings.maxSessions()) {
+                return false;
+            }
+            sessions.add(session);
+            return true;
+        }
+    }
+
+    /** A peer's proof was wrong: its address waits before its next attempt. */
+    void authenticationFailed(WorkerSession session) {
+        synchronized (pending) {
+            long[] state = failures.computeIfAbsent(session.peerHost(), a -> new long[2]);
+            state[0]++;
+            long backoff = Math.min(MAX_BACKOFF_NANOS, MIN_BACKOFF_NANOS << Math.min(20, state[0] - 1));
+            state[1] = System.nanoTime() + backoff;
+            if (failures.size() > 10_000) { // bounded: forget the oldest addresses
+                failures.keySet().iterator().remove();
+            }
+        }
+    }
+
+    private long backoffLeftMillis(String address) {
+        synchronized (pending) {
+            long[] state = failures.get(address);
+            return state == null ? 0 : Math.max(0, TimeUnit.NANOSECONDS.toMillis(state[1] - System.nanoTime()));
+        }
+    }
+
+    /** Sends one frame, without reading anything, and closes: the accept thread never waits on a peer for long. */
+    private void refuse(Socket socket, Message message) {
+        try (socket) {
+            new FrameChannel(socket, null, 200).write(message, 0);
+        } catch (IOException e) {
+            // the peer is gone already
+        }
+    }
+
     void sessionEnded(WorkerSession session) {
-        sessions.remove(session);
+        synchronized (pending) {
+            pending.remove(session);
+            sessions.remove(session);
+        }
     }
 
     /** Closes from another thread (a session cannot wait for itself). */
@@ -160,7 +302,10 @@ public final class WorkerDaemon implements AutoCloseable {
         closed.await();
     }
 
-    /** Stops accepting, lets the unit in flight finish (up to 30 s), drops every connection. */
+    /**
+     * Stops accepting, lets the unit in flight finish and report its result (up to 30 s), then
+     * drops every connection.
+     */
     @Override
     public void close() {
         synchronized (this) {
@@ -184,6 +329,11 @@ public final class WorkerDaemon implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
+        stopped = true; // the units' results are written: sessions may close now
+        synchronized (pending) {
+            pending.forEach(WorkerSession::close);
+            pending.clear();
+        }
         sessions.forEach(WorkerSession::close);
         partitions.close();
         LOG.info("worker {} stopped", info());
@@ -193,7 +343,14 @@ public final class WorkerDaemon implements AutoCloseable {
     /** Runs a worker until SIGTERM or a coordinator's SHUTDOWN; see the class comment for options. */
     public static void main(String[] args) throws Exception {
         JvmFlags.require("the cerebro worker");
-        Settings settings = parse(args);
+        Settings settings;
+        try {
+            settings = parse(args);
+        } catch (IllegalArgumentException e) {
+            System.err.println("cerebro worker: " + e.getMessage());
+            System.exit(2);
+            return;
+        }
         WorkerDaemon daemon = start(settings);
         Runtime.getRuntime().addShutdownHook(new Thread(daemon::close, "cerebro-sigterm"));
         System.out.println("cerebro worker listening on " + daemon.address());
@@ -202,15 +359,18 @@ public final class WorkerDaemon implements AutoCloseable {
     }
 
     static Settings parse(String[] args) throws IOException {
-        java.util.Map<String, String> options = new java.util.HashMap<>();
+        Map<String, String> options = new HashMap<>();
         Set<String> known = Set.of("listen", "secret-file", "work-dir", "device", "threads", "handshake-timeout-ms",
-            "idle-timeout-ms", "max-frame-mb");
+            "idle-timeout-ms", "write-timeout-ms", "max-frame-mb", "max-memory-mb", "disk-budget-mb", "max-sessions",
+            "max-pending", "max-pending-per-address");
         for (int i = 0; i < args.length; i++) {
             if (!args[i].startsWith("--") || !known.contains(args[i].substring(2)) || i + 1 >= args.length) {
                 throw new IllegalArgumentException("argument " + args[i] + " expected one of --" + String.join(" --",
                     new java.util.TreeSet<>(known)) + ", each with a value");
             }
-            options.put(args[i].substring(2), args[++i]);
+            if (options.put(args[i].substring(2), args[++i]) != null) {
+                throw new IllegalArgumentException("--" + args[i - 1].substring(2) + " given twice");
+            }
         }
         for (String required : new String[] {"secret-file", "work-dir"}) {
             if (!options.containsKey(required)) {
@@ -223,19 +383,43 @@ public final class WorkerDaemon implements AutoCloseable {
             throw new IllegalArgumentException("--listen " + listen + " expected HOST:PORT");
         }
         InetSocketAddress address = new InetSocketAddress(InetAddress.getByName(listen.substring(0, colon)),
-            Integer.parseInt(listen.substring(colon + 1)));
+            (int) parse("listen", listen.substring(colon + 1), 0, 65_535));
         String device = options.getOrDefault("device", "cpu");
         WorkerDevice workerDevice = device.equals("cpu") ? WorkerDevice.CPU
-            : device.startsWith("gpu:") ? WorkerDevice.gpu(Integer.parseInt(device.substring(4)))
+            : device.matches("gpu:[0-9]{1,4}") ? WorkerDevice.gpu(Integer.parseInt(device.substring(4)))
             : null;
         if (workerDevice == null) {
             throw new IllegalArgumentException("--device " + device + " expected cpu or gpu:N");
         }
+        long maxFrame = number(options, "max-frame-mb", "512", 1, 2047) << 20;
+        long maxMemory = options.containsKey("max-memory-mb") ? number(options, "max-memory-mb", null, 1, 1 << 30) << 20
+            : Math.max(maxFrame, Runtime.getRuntime().maxMemory() / 2);
+        long disk = options.containsKey("disk-budget-mb") ? number(options, "disk-budget-mb", null, 1, 1L << 40) << 20
+            : Long.MAX_VALUE;
         return new Settings(address, Secrets.read(Path.of(options.get("secret-file"))), Path.of(options.get("work-dir")),
-            workerDevice, Integer.parseInt(options.getOrDefault("threads",
-                Integer.toString(Runtime.getRuntime().availableProcessors()))),
-            Long.parseLong(options.getOrDefault("handshake-timeout-ms", "5000")),
-            Long.parseLong(options.getOrDefault("idle-timeout-ms", "60000")),
-            Integer.parseInt(options.getOrDefault("max-frame-mb", "512")) << 20);
+            workerDevice, (int) number(options, "threads", Integer.toString(Runtime.getRuntime().availableProcessors()),
+                1, 4096),
+            number(options, "handshake-timeout-ms", "5000", 1, Integer.MAX_VALUE),
+            number(options, "idle-timeout-ms", "60000", 1, Integer.MAX_VALUE),
+            number(options, "write-timeout-ms", "10000", 1, Integer.MAX_VALUE), (int) maxFrame, maxMemory, disk,
+            (int) number(options, "max-sessions", "16", 1, 10_000), (int) number(options, "max-pending", "32", 1, 10_000),
+            (int) number(options, "max-pending-per-address", "16", 1, 10_000));
+    }
+
+    private static long number(Map<String, String> options, String option, String fallback, long min, long max) {
+        return parse(option, options.getOrDefault(option, fallback), min, max);
+    }
+
+    private static long parse(String option, String text, long min, long max) {
+        try {
+            long value = Long.parseLong(text);
+            if (value < min || value > max) {
+                throw new NumberFormatException();
+            }
+            return value;
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException("--" + option + " " + text + " expected a whole number in " + min + ".."
+                + max);
+        }
     }
 }

@@ -7,38 +7,42 @@ import java.net.Socket;
 import java.net.SocketTimeoutException;
 import java.util.List;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import org.cerebro.data.Dataset;
 import org.cerebro.exec.Checkpoint;
 import org.cerebro.exec.UnitJournal;
-import org.cerebro.train.Metrics;
+import org.cerebro.train.TrainableSpec;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The coordinator's connection to one worker: connects and authenticates, sets the worker up
  * (trainable, partitions by content hash, validation data), then reads the worker's frames on a
- * thread of its own and turns them into {@link Event}s on the executor's queue. With a durable
- * journal, a unit's checkpoint is written on this thread before its event is queued.
+ * thread of its own and turns them into {@link Event}s on the executor's queue, and writes on a
+ * thread of its own, so the kernel's thread never blocks on a worker. With a durable journal, a
+ * unit's checkpoint is written on the reader thread before its event is queued.
  *
- * <p>Threading: {@link #connect} and {@link #send} are called by the coordinator's threads
- * (writes are synchronized in {@link FrameChannel}); the reader thread only reads and queues.
+ * <p>Threading: {@link #connect} and {@link #setUp} run on a setup thread; afterwards one reader
+ * and one writer thread; {@link #send} and {@link #close} from any thread.
  */
 final class WorkerLink implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerLink.class);
     static final int CHUNK_BYTES = 4 << 20;
 
     /** What a link reports to the coordinator. */
-    sealed interface Event permits UnitDone, Failed, Down, Rejoined {
+    sealed interface Event permits UnitReply, Refused, Down, Rejoined {
         WorkerLink link();
     }
 
-    /** A unit's reply. Status 0: trained; 1: the trial failed; 2: fatal for the run. */
-    record UnitDone(WorkerLink link, long correlation, int trialId, int epoch, int partition, int status, double loss,
-                    Metrics metrics, String message, byte[] state, Checkpoint checkpoint) implements Event {
+    /** A unit's reply, with the checkpoint of its state when the journal is durable. */
+    record UnitReply(WorkerLink link, long correlation, Message.UnitDone reply, Checkpoint checkpoint,
+                     String checkpointFailure, long receivedNanos) implements Event {
     }
 
     /** The worker could not do a request. */
-    record Failed(WorkerLink link, long correlation, String message) implements Event {
+    record Refused(WorkerLink link, long correlation, String message) implements Event {
     }
 
     /** The connection is gone. */
@@ -53,6 +57,7 @@ final class WorkerLink implements AutoCloseable {
     private final String address;
     private final FrameChannel channel;
     private final String info;
+    private final ExecutorService writer;
     private volatile long lastHeardNanos = System.nanoTime();
     private volatile boolean closed;
 
@@ -61,6 +66,11 @@ final class WorkerLink implements AutoCloseable {
         this.address = address;
         this.channel = channel;
         this.info = info;
+        this.writer = Executors.newSingleThreadExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "cerebro-send-" + address);
+            thread.setDaemon(true);
+            return thread;
+        });
     }
 
     /**
@@ -68,15 +78,52 @@ final class WorkerLink implements AutoCloseable {
      *
      * @throws IllegalStateException naming the address and what failed
      */
-    static WorkerLink connect(int index, String address, byte[] secret, int connectTimeoutMillis) {
+    static WorkerLink connect(int index, String address, byte[] secret, int connectTimeoutMillis,
+                              long writeTimeoutMillis) {
+        long deadline = System.nanoTime() + connectTimeoutMillis * 1_000_000L;
+        while (true) {
+            try {
+                return connectOnce(index, address, secret, connectTimeoutMillis, writeTimeoutMillis);
+            } catch (RetryLater later) {
+                long left = (deadline - System.nanoTime()) / 1_000_000L;
+                if (later.millis > left) {
+                    throw new IllegalStateException("cannot reach worker " + address + ": " + later.getMessage()
+                        + ", longer than the connect timeout of " + connectTimeoutMillis + " ms allows");
+                }
+                try {
+                    Thread.sleep(Math.max(1, later.millis));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IllegalStateException("interrupted while connecting to worker " + address, e);
+                }
+            }
+        }
+    }
+
+    /** The worker asked us to come back later. */
+    private static final class RetryLater extends RuntimeException {
+        private static final long serialVersionUID = 1L;
+        final long millis;
+
+        RetryLater(String message, long millis) {
+            super(message);
+            this.millis = millis;
+        }
+    }
+
+    private static WorkerLink connectOnce(int index, String address, byte[] secret, int connectTimeoutMillis,
+                                          long writeTimeoutMillis) {
         int colon = address.lastIndexOf(':');
         Socket socket = new Socket();
         try {
             socket.connect(new InetSocketAddress(address.substring(0, colon),
                 Integer.parseInt(address.substring(colon + 1))), connectTimeoutMillis);
-            FrameChannel channel = new FrameChannel(socket);
+            FrameChannel channel = new FrameChannel(socket, null, writeTimeoutMillis);
             String info = Handshake.authenticateToWorker(channel, secret, connectTimeoutMillis);
             return new WorkerLink(index, address, channel, info);
+        } catch (Handshake.RetryLaterException e) {
+            close(socket);
+            throw new RetryLater(e.getMessage(), e.millis);
         } catch (FrameChannel.VersionMismatchException e) {
             close(socket);
             throw new IllegalStateException("worker " + address + " speaks protocol version " + e.version
@@ -110,58 +157,60 @@ final class WorkerLink implements AutoCloseable {
 
     /**
      * Sets the worker up for a search and sends the partitions it lacks; synchronous, before
-     * {@link #startReading}.
+     * {@link #startReading}. Every read and write has a deadline.
      *
      * @return bytes of partitions actually sent
      */
-    long setUp(String trainableSpec, int featureWidth, int numClasses, List<Integer> held, List<Dataset> partitions,
+    long setUp(TrainableSpec spec, int featureWidth, int numClasses, List<Integer> held, List<Dataset> partitions,
                List<String> hashes, Dataset validation, String validationHash, long timeoutMillis) throws IOException {
-        channel.write(MessageType.SETUP, 1, new Payload.Writer().putString(trainableSpec).putInt(featureWidth)
-            .putInt(numClasses).toBytes());
+        channel.write(new Message.Setup(spec, featureWidth, numClasses), 1);
         expect(MessageType.SETUP_OK, timeoutMillis);
         long sent = 0;
         for (int p : held) {
-            sent += offer(0, p, partitions.get(p), hashes.get(p), featureWidth, numClasses, timeoutMillis);
+            sent += offer(Message.Role.TRAIN, p, partitions.get(p), hashes.get(p), featureWidth, numClasses, timeoutMillis);
         }
-        sent += offer(1, 0, validation, validationHash, featureWidth, numClasses, timeoutMillis);
+        sent += offer(Message.Role.VALIDATION, 0, validation, validationHash, featureWidth, numClasses, timeoutMillis);
         return sent;
     }
 
-    private long offer(int role, int index, Dataset data, String hash, int featureWidth, int numClasses,
+    private long offer(Message.Role role, int index, Dataset data, String hash, int featureWidth, int numClasses,
                        long timeoutMillis) throws IOException {
         long bytes = data.sizeInBytes();
-        channel.write(MessageType.PARTITION_OFFER, 2, new Payload.Writer().putByte(role).putInt(index).putString(hash)
-            .putInt(featureWidth).putInt(numClasses).putLong(bytes).toBytes());
-        Frame status = expect(MessageType.PARTITION_STATUS, timeoutMillis);
-        if (status.reader().getByte("has") == 1) {
+        channel.write(new Message.PartitionOffer(role, index, hash, featureWidth, numClasses, bytes), 2);
+        Message.PartitionStatus status = (Message.PartitionStatus) expect(MessageType.PARTITION_STATUS, timeoutMillis);
+        if (status.has()) {
             return 0;
         }
-        byte[] chunk = new byte[(int) Math.min(CHUNK_BYTES, bytes)];
-        for (long offset = 0; offset < bytes; offset += chunk.length) {
-            int n = (int) Math.min(chunk.length, bytes - offset);
-            byte[] piece = n == chunk.length ? chunk : new byte[n];
-            data.records().getBytes((int) offset, piece, 0, n);
-            channel.write(MessageType.PARTITION_CHUNK, 3, new Payload.Writer().putLong(offset).putBytes(piece).toBytes());
+        for (long offset = 0; offset < bytes; offset += CHUNK_BYTES) {
+            byte[] piece = new byte[(int) Math.min(CHUNK_BYTES, bytes - offset)];
+            data.records().getBytes((int) offset, piece, 0, piece.length);
+            channel.write(new Message.PartitionChunk(offset, piece), 3);
         }
-        channel.write(MessageType.PARTITION_END, 4, new byte[0]);
+        channel.write(new Message.PartitionEnd(), 4);
         expect(MessageType.PARTITION_STATUS, timeoutMillis);
-        LOG.info("sent {} ({} bytes) to worker {}", role == 0 ? "partition " + index : "validation data", bytes, address);
+        LOG.info("sent {} ({} bytes) to worker {}", role == Message.Role.TRAIN ? "partition " + index : "validation data",
+            bytes, address);
         return bytes;
     }
 
-    private Frame expect(MessageType type, long timeoutMillis) throws IOException {
+    private Message expect(MessageType type, long timeoutMillis) throws IOException {
         Frame frame = channel.read(FrameChannel.MAX_HANDSHAKE_PAYLOAD << 10, timeoutMillis);
-        if (frame.type() == MessageType.ERROR) {
-            throw new IOException("worker " + address + ": " + frame.reader().getString("message"));
+        Message message = Message.decode(frame, WorkerLink.class.getClassLoader());
+        if (message instanceof Message.Error error) {
+            throw new IOException("worker " + address + ": " + error.message());
         }
         if (frame.type() != type) {
             throw new ProtocolException("worker " + address + " sent " + frame.type() + ", expected " + type);
         }
-        return frame;
+        return message;
     }
 
-    /** Starts the reader thread that queues this worker's events. */
+    /**
+     * Starts the reader thread that queues this worker's events. The worker counts as heard from
+     * now: the heartbeat clock starts when it is ready, not when setup began.
+     */
     void startReading(BlockingQueue<Event> events, UnitJournal journal, int maxFrameBytes) {
+        lastHeardNanos = System.nanoTime();
         Thread reader = new Thread(() -> read(events, journal, maxFrameBytes), "cerebro-link-" + address);
         reader.setDaemon(true);
         reader.start();
@@ -177,14 +226,13 @@ final class WorkerLink implements AutoCloseable {
                     continue;
                 }
                 lastHeardNanos = System.nanoTime();
-                switch (frame.type()) {
-                    case HEARTBEAT_ACK, HEARTBEAT -> {
-                        // liveness only
-                    }
-                    case UNIT_DONE -> events.put(unitDone(frame, journal));
-                    case ERROR -> events.put(new Failed(this, frame.correlation(), frame.reader().getString("message")));
-                    default -> throw new ProtocolException("worker " + address + " sent " + frame.type()
-                        + " during a search");
+                Message message = Message.decode(frame, WorkerLink.class.getClassLoader());
+                if (message instanceof Message.UnitDone done) {
+                    events.put(reply(frame.correlation(), done, journal));
+                } else if (message instanceof Message.Error error) {
+                    events.put(new Refused(this, frame.correlation(), error.message()));
+                } else if (!(message instanceof Message.HeartbeatAck || message instanceof Message.Heartbeat)) {
+                    throw new ProtocolException("worker " + address + " sent " + frame.type() + " during a search");
                 }
             }
         } catch (EOFException e) {
@@ -202,39 +250,61 @@ final class WorkerLink implements AutoCloseable {
         }
     }
 
-    private UnitDone unitDone(Frame frame, UnitJournal journal) throws ProtocolException {
-        Payload.Reader in = frame.reader();
-        int trialId = in.getInt("trialId");
-        int epoch = in.getInt("epoch");
-        int partition = in.getInt("partition");
-        int status = in.getByte("status");
-        double loss = in.getDouble("loss");
-        Metrics metrics = in.getByte("hasMetrics") == 1 ? MetricsCodec.read(in) : null;
-        String message = in.getString("message");
-        byte[] state = in.getBytes("state");
-        in.getLong("trainNanos");
-        in.end();
+    /** The reply as an event; its state checkpointed here, overlapping the other workers' units. */
+    private UnitReply reply(long correlation, Message.UnitDone done, UnitJournal journal) {
         Checkpoint checkpoint = null;
-        if (status == 0 && journal.durable()) {
+        String failure = null;
+        if (done.outcome() == Message.Outcome.TRAINED && journal.durable()) {
             try {
-                checkpoint = journal.checkpoint(trialId, epoch, state); // on this thread: overlaps other workers' units
+                checkpoint = journal.checkpoint(done.trialId(), done.epoch(), done.state());
             } catch (RuntimeException e) {
-                status = 2; // a checkpoint that cannot be written: the run cannot go on durably
-                message = "cannot write the checkpoint: " + e;
+                failure = "cannot write the checkpoint: " + e;
             }
         }
-        return new UnitDone(this, frame.correlation(), trialId, epoch, partition, status, loss, metrics, message, state,
-            checkpoint);
+        return new UnitReply(this, correlation, done, checkpoint, failure, System.nanoTime());
     }
 
-    void send(MessageType type, long correlation, byte[] payload) throws IOException {
-        channel.write(type, correlation, payload);
+    /**
+     * Sends {@code message} on the writer thread; a write that fails or misses its deadline closes
+     * the connection, which the reader reports as {@link Down}.
+     */
+    void send(Message message, long correlation) {
+        try {
+            writer.execute(() -> {
+                try {
+                    channel.write(message, correlation);
+                } catch (IOException e) {
+                    LOG.warn("cannot send {} to worker {}: {}", message.type(), address, e.getMessage());
+                    channel.close();
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // closed: the message has nowhere to go
+        }
     }
 
     @Override
     public void close() {
         closed = true;
+        writer.shutdown();
         channel.close();
+    }
+
+    /** Sends {@code message} if the link is still open, then closes it once the writer has sent it. */
+    void closeAfter(Message message) {
+        send(message, 0);
+        closed = true;
+        writer.shutdown();
+        Thread closer = new Thread(() -> {
+            try {
+                writer.awaitTermination(2, java.util.concurrent.TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            channel.close();
+        }, "cerebro-close-" + address);
+        closer.setDaemon(true);
+        closer.start();
     }
 
     @Override

@@ -4,25 +4,29 @@ import java.io.EOFException;
 import java.io.IOException;
 import java.net.Socket;
 import java.net.SocketTimeoutException;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
 import org.cerebro.data.Dataset;
+import org.cerebro.exec.TrialState;
+import org.cerebro.exec.UnitJournal;
+import org.cerebro.exec.UnitResult;
 import org.cerebro.exec.UnitRunner;
-import org.cerebro.space.Config;
+import org.cerebro.exec.UnitWork;
 import org.cerebro.train.DataSpec;
-import org.cerebro.train.Metrics;
 import org.cerebro.train.Trainable;
-import org.cerebro.train.TrainableState;
+import org.cerebro.train.TrainableFactory;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One connection to a worker daemon: authenticates the peer, then serves its requests until it
  * leaves, breaks the protocol or goes quiet past the idle timeout. Units run on the daemon's one
- * training thread (the device); heartbeats are answered here at once, even while a unit trains.
+ * training thread (the device), one per session at a time; heartbeats are answered here at once,
+ * even while a unit trains.
  *
  * <p>Threading: {@link #run()} is the session's reader thread; unit replies are written from the
  * training thread ({@link FrameChannel#write} is synchronized).
@@ -32,22 +36,29 @@ final class WorkerSession implements Runnable {
 
     private final WorkerDaemon daemon;
     private final FrameChannel channel;
-    private final ExecutorService training;
     private final Map<Integer, Dataset> partitions = new HashMap<>();
-    private final Map<Long, Future<?>> queued = new java.util.concurrent.ConcurrentHashMap<>();
+    private final List<String> acquired = new ArrayList<>();
+    private volatile Future<?> unit;
+    private volatile int queuedBytes;
+    /** Whether a unit of this session is queued or running and has not sent its reply yet. */
+    private final java.util.concurrent.atomic.AtomicBoolean unitOpen = new java.util.concurrent.atomic.AtomicBoolean();
     private Trainable trainable;
     private DataSpec data;
     private Dataset validation;
     private PartitionStore.Transfer transfer;
-    private PendingPartition pending;
+    private Message.PartitionOffer receiving;
 
-    private record PendingPartition(int role, int index, String hash, int featureWidth, int numClasses) {
+    WorkerSession(WorkerDaemon daemon, Socket socket) throws IOException {
+        this.daemon = daemon;
+        this.channel = new FrameChannel(socket, daemon.memory(), daemon.settings().writeTimeoutMillis());
     }
 
-    WorkerSession(WorkerDaemon daemon, Socket socket, ExecutorService training) throws IOException {
-        this.daemon = daemon;
-        this.channel = new FrameChannel(socket);
-        this.training = training;
+    String peer() {
+        return channel.peer();
+    }
+
+    String peerHost() {
+        return channel.peerHost();
     }
 
     void close() {
@@ -58,118 +69,155 @@ final class WorkerSession implements Runnable {
     public void run() {
         WorkerDaemon.Settings settings = daemon.settings();
         try { // not try-with-resources: the handlers below still write their error to the peer
-            Handshake.acceptCoordinator(channel, settings.secret(), daemon.info(), settings.handshakeTimeoutMillis());
+            try {
+                Handshake.acceptCoordinator(channel, settings.secret(), daemon.info(), settings.handshakeTimeoutMillis());
+            } catch (Handshake.WrongSecretException e) {
+                daemon.authenticationFailed(this);
+                daemon.refusals().warn("secret", "dropping " + channel.peer() + ": " + e.getMessage());
+                return;
+            }
+            if (!daemon.authenticated(this)) {
+                daemon.refusals().warn("sessions", "refusing coordinator " + channel.peer() + ": "
+                    + settings.maxSessions() + " sessions are open (--max-sessions)");
+                try {
+                    channel.write(new Message.RetryLater(1_000, "worker " + daemon.info() + " is busy: "
+                        + settings.maxSessions() + " sessions are open"), 0);
+                } catch (IOException e) {
+                    // gone already
+                }
+                return;
+            }
             LOG.info("coordinator {} authenticated", channel.peer());
-            while (!daemon.isClosed()) {
-                Frame frame = channel.read(settings.maxFrameBytes(), settings.idleTimeoutMillis());
+            while (!daemon.isStopped()) {
+                Frame frame;
+                try {
+                    frame = channel.read(settings.maxFrameBytes(), settings.idleTimeoutMillis());
+                } catch (SocketTimeoutException e) {
+                    if (daemon.isClosing()) {
+                        continue; // a unit may still be reporting; the session ends once the worker has stopped
+                    }
+                    throw e;
+                }
                 if (!handle(frame)) {
                     return;
                 }
             }
         } catch (FrameChannel.VersionMismatchException e) {
-            LOG.warn("dropping {}: {}", channel.peer(), e.getMessage());
+            daemon.refusals().warn("version", "dropping " + channel.peer() + ": " + e.getMessage());
             channel.tryWriteError(0, "this worker speaks protocol version " + FrameChannel.VERSION + ", you sent version "
                 + e.version);
         } catch (SocketTimeoutException e) {
-            LOG.warn("dropping {}: silent past the timeout ({})", channel.peer(), e.getMessage());
+            daemon.refusals().warn("timeout", "dropping " + channel.peer() + ": silent past the timeout ("
+                + e.getMessage() + ")");
         } catch (EOFException e) {
-            LOG.info("{} disconnected", channel.peer());
+            LOG.debug("{} disconnected", channel.peer());
         } catch (ProtocolException e) {
-            LOG.warn("dropping {}: {}", channel.peer(), e.getMessage());
+            daemon.refusals().warn("protocol", "dropping " + channel.peer() + ": " + e.getMessage());
             channel.tryWriteError(0, e.getMessage());
         } catch (IOException e) {
-            if (!daemon.isClosed()) {
-                LOG.warn("dropping {}: {}", channel.peer(), e.toString());
+            if (!daemon.isClosing()) {
+                daemon.refusals().warn("io", "dropping " + channel.peer() + ": " + e);
             }
         } catch (RuntimeException e) {
             LOG.error("session with {} failed", channel.peer(), e);
             channel.tryWriteError(0, "worker error: " + e);
         } finally {
+            Future<?> queued = unit;
+            if (queued != null && queued.cancel(false)) {
+                unitOpen.set(false); // it never ran: its memory is released here
+                daemon.memory().release(queuedBytes);
+            }
             channel.close();
             abandonTransfer();
-            queued.values().forEach(f -> f.cancel(false));
+            acquired.forEach(daemon.partitions()::release);
             daemon.sessionEnded(this);
         }
     }
 
-    /** Handles one frame; false ends the session. */
+    /** Handles one frame; false ends the session. Releases the frame's memory unless a unit holds it. */
     private boolean handle(Frame frame) throws IOException {
-        Payload.Reader in = frame.reader();
-        switch (frame.type()) {
-            case HEARTBEAT -> channel.write(MessageType.HEARTBEAT_ACK, frame.correlation(), frame.payload());
-            case SETUP -> setup(frame, in);
-            case PARTITION_OFFER -> offer(frame, in);
-            case PARTITION_CHUNK -> chunk(in);
-            case PARTITION_END -> endTransfer(frame);
-            case TRAIN_UNIT -> train(frame, in);
-            case EVALUATE_UNIT -> evaluate(frame, in);
-            case CANCEL -> {
-                queued.values().forEach(f -> f.cancel(false));
-                LOG.info("{} cancelled its queued units", channel.peer());
-            }
-            case SHUTDOWN -> {
+        boolean held = false;
+        try {
+            Message message = Message.decode(frame, WorkerSession.class.getClassLoader());
+            if (message instanceof Message.Heartbeat beat) {
+                channel.write(new Message.HeartbeatAck(beat.nanos()), frame.correlation());
+            } else if (message instanceof Message.Setup setup) {
+                setup(frame, setup);
+            } else if (message instanceof Message.PartitionOffer offer) {
+                offer(frame, offer);
+            } else if (message instanceof Message.PartitionChunk chunk) {
+                if (transfer == null) {
+                    throw new ProtocolException("PARTITION_CHUNK with no partition offered and missing");
+                }
+                transfer.chunk(chunk.offset(), chunk.bytes());
+            } else if (message instanceof Message.PartitionEnd) {
+                endTransfer(frame);
+            } else if (message instanceof Message.TrainUnit train) {
+                held = train(frame, train);
+            } else if (message instanceof Message.Cancel) {
+                Future<?> queued = unit;
+                if (queued != null && queued.cancel(false)) {
+                    unitOpen.set(false);
+                    daemon.memory().release(queuedBytes);
+                    LOG.info("{} cancelled its queued unit", channel.peer());
+                }
+            } else if (message instanceof Message.Shutdown) {
                 LOG.info("{} asked this worker to shut down", channel.peer());
                 daemon.closeLater();
                 return false;
+            } else {
+                throw new ProtocolException("peer " + channel.peer() + " sent " + frame.type()
+                    + ", which a worker does not accept");
             }
-            default -> throw new ProtocolException("peer " + channel.peer() + " sent " + frame.type()
-                + ", which a worker does not accept");
+            return true;
+        } finally {
+            if (!held) {
+                daemon.memory().release(frame.payload().length);
+            }
         }
-        return true;
     }
 
-    private void setup(Frame frame, Payload.Reader in) throws IOException {
-        String spec = in.getString("trainable");
-        int featureWidth = in.getInt("featureWidth");
-        int numClasses = in.getInt("numClasses");
-        in.end();
+    private void setup(Frame frame, Message.Setup setup) throws IOException {
         try {
-            Trainable built = TrainableSpecs.create(spec);
+            DataSpec shape = new DataSpec(setup.featureWidth(), setup.numClasses());
+            Trainable built = TrainableFactory.build(setup.spec(), WorkerSession.class.getClassLoader());
             built.configureWorkers(Math.max(1, Runtime.getRuntime().availableProcessors() / daemon.settings().threads()));
             trainable = built.onDevice(daemon.settings().device());
-            data = new DataSpec(featureWidth, numClasses);
+            data = shape;
+            acquired.forEach(daemon.partitions()::release);
+            acquired.clear();
             partitions.clear();
             validation = null;
-            LOG.info("{} set up trainable {} for {} features, {} classes", channel.peer(), spec, featureWidth, numClasses);
-            channel.write(MessageType.SETUP_OK, frame.correlation(), new byte[0]);
+            LOG.info("{} set up trainable {} for {} features, {} classes", channel.peer(), setup.spec(),
+                setup.featureWidth(), setup.numClasses());
+            channel.write(new Message.SetupOk(), frame.correlation());
         } catch (RuntimeException e) {
             LOG.warn("{} setup failed: {}", channel.peer(), e.getMessage());
-            channel.write(MessageType.ERROR, frame.correlation(), new Payload.Writer()
-                .putString("setup failed on worker " + daemon.info() + ": " + e.getMessage()).toBytes());
+            channel.write(new Message.Error("setup failed on worker " + daemon.info() + ": " + e.getMessage()),
+                frame.correlation());
         }
     }
 
-    private void offer(Frame frame, Payload.Reader in) throws IOException {
-        int role = in.getByte("role");
-        int index = in.getInt("index");
-        String hash = in.getString("hash");
-        int featureWidth = in.getInt("featureWidth");
-        int numClasses = in.getInt("numClasses");
-        long bytes = in.getLong("bytes");
-        in.end();
-        if (role != 0 && role != 1 || bytes < 0) {
-            throw new ProtocolException("PARTITION_OFFER role=" + role + " bytes=" + bytes + " expected role 0|1, bytes>=0");
-        }
+    private void offer(Frame frame, Message.PartitionOffer offer) throws IOException {
         abandonTransfer();
-        pending = new PendingPartition(role, index, hash, featureWidth, numClasses);
-        boolean has = daemon.partitions().has(hash);
-        if (has) {
-            register(pending);
+        if (offer.featureWidth() < 1 || offer.numClasses() < 2) {
+            throw new ProtocolException("PARTITION_OFFER featureWidth=" + offer.featureWidth() + " numClasses="
+                + offer.numClasses() + " expected >= 1 and >= 2");
+        }
+        boolean has = daemon.partitions().has(offer.hash());
+        if (!has) {
+            try {
+                transfer = daemon.partitions().receive(offer.hash(), offer.bytes());
+            } catch (PartitionStore.DiskFullException e) {
+                LOG.warn("{}: {}", channel.peer(), e.getMessage());
+                channel.write(new Message.Error(e.getMessage()), frame.correlation());
+                return;
+            }
+            receiving = offer;
         } else {
-            transfer = daemon.partitions().receive(hash, bytes);
+            register(offer);
         }
-        channel.write(MessageType.PARTITION_STATUS, frame.correlation(), new Payload.Writer().putByte(has ? 1 : 0)
-            .toBytes());
-    }
-
-    private void chunk(Payload.Reader in) throws IOException {
-        long offset = in.getLong("offset");
-        byte[] bytes = in.getBytes("bytes");
-        in.end();
-        if (transfer == null) {
-            throw new ProtocolException("PARTITION_CHUNK with no partition offered and missing");
-        }
-        transfer.chunk(offset, bytes);
+        channel.write(new Message.PartitionStatus(has), frame.correlation());
     }
 
     private void endTransfer(Frame frame) throws IOException {
@@ -181,18 +229,18 @@ final class WorkerSession implements Runnable {
         } finally {
             transfer = null;
         }
-        LOG.info("received partition {} from {}", pending.hash(), channel.peer());
-        register(pending);
-        channel.write(MessageType.PARTITION_STATUS, frame.correlation(), new Payload.Writer().putByte(1).toBytes());
+        LOG.info("received partition {} from {}", receiving.hash(), channel.peer());
+        register(receiving);
+        channel.write(new Message.PartitionStatus(true), frame.correlation());
     }
 
-    private void register(PendingPartition partition) {
-        String name = (partition.role() == 0 ? "partition-" + partition.index() : "validation") + "@" + partition.hash()
-            .substring(0, 12);
-        Dataset dataset = daemon.partitions().dataset(partition.hash(), name, partition.featureWidth(),
-            partition.numClasses());
-        if (partition.role() == 0) {
-            partitions.put(partition.index(), dataset);
+    private void register(Message.PartitionOffer offer) {
+        String name = (offer.role() == Message.Role.TRAIN ? "partition-" + offer.index() : "validation") + "@"
+            + offer.hash().substring(0, 12);
+        Dataset dataset = daemon.partitions().acquire(offer.hash(), name, offer.featureWidth(), offer.numClasses());
+        acquired.add(offer.hash());
+        if (offer.role() == Message.Role.TRAIN) {
+            partitions.put(offer.index(), dataset);
         } else {
             validation = dataset;
         }
@@ -209,97 +257,68 @@ final class WorkerSession implements Runnable {
         }
     }
 
-    private void train(Frame frame, Payload.Reader in) throws IOException {
-        int trialId = in.getInt("trialId");
-        int epoch = in.getInt("epoch");
-        int partition = in.getInt("partition");
-        boolean evaluate = in.getByte("evaluate") != 0;
-        long trialSeed = in.getLong("trialSeed");
-        Config config = ConfigCodec.read(in);
-        byte[] state = in.getBytes("state");
-        in.end();
-        Dataset records = partitions.get(partition);
-        if (trainable == null || records == null || evaluate && validation == null) {
-            channel.write(MessageType.ERROR, frame.correlation(), new Payload.Writer().putString("worker "
-                + daemon.info() + " cannot train partition=" + partition + ": " + (trainable == null ? "no SETUP"
-                : records == null ? "it holds partitions " + partitions.keySet() : "no validation data")).toBytes());
-            return;
+    /** Queues a unit on the training thread; true when the unit holds the frame's memory (released when it ends). */
+    private boolean train(Frame frame, Message.TrainUnit request) throws IOException {
+        Dataset records = partitions.get(request.partition());
+        if (trainable == null || records == null || request.evaluate() && validation == null) {
+            channel.write(new Message.Error("worker " + daemon.info() + " cannot train partition=" + request.partition()
+                + ": " + (trainable == null ? "no SETUP" : records == null ? "it holds partitions " + partitions.keySet()
+                : "no validation data")), frame.correlation());
+            return false;
+        }
+        if (!unitOpen.compareAndSet(false, true)) {
+            throw new ProtocolException("peer " + channel.peer() + " sent TRAIN_UNIT while its unit runs: one at a time");
+        }
+        UnitWork work;
+        try {
+            work = new UnitWork(request.trialId(), request.epoch(), request.partition(), request.config(),
+                request.trialSeed(), request.state().length == 0 ? TrialState.NONE : new TrialState.Bytes(request.state()),
+                request.evaluate());
+        } catch (IllegalArgumentException e) {
+            unitOpen.set(false);
+            throw new ProtocolException("TRAIN_UNIT " + e.getMessage());
         }
         long correlation = frame.correlation();
+        int reserved = frame.payload().length;
+        queuedBytes = reserved;
         try {
-            queued.put(correlation, training.submit(() -> {
-                queued.remove(correlation);
-                runUnit(correlation, trialId, epoch, partition, evaluate, trialSeed, config, state, records);
-            }));
+            unit = daemon.training().submit(() -> runUnit(correlation, work, records, reserved));
+            return true;
         } catch (RejectedExecutionException e) {
+            unitOpen.set(false);
             channel.tryWriteError(correlation, "worker " + daemon.info() + " is shutting down");
+            return false;
         }
     }
 
-    /** On the training thread. */
-    private void runUnit(long correlation, int trialId, int epoch, int partition, boolean evaluate, long trialSeed,
-                         Config config, byte[] state, Dataset records) {
-        UnitRunner.Result result = UnitRunner.run(trainable, data, config, trialSeed, null,
-            state.length == 0 ? null : state, records, evaluate ? validation : null, epoch, partition);
-        TrainableState trained = result.state();
-        byte[] after = new byte[0];
-        String failure = result.failure();
-        Throwable fatal = result.fatal();
+    /**
+     * On the training thread: runs the unit and reports it, the state after it as bytes. The
+     * request's memory is released and the session may take its next unit before the reply goes
+     * out: the coordinator sends the next one as soon as it has the reply.
+     */
+    private void runUnit(long correlation, UnitWork work, Dataset records, int reserved) {
+        UnitResult result;
         try {
-            if (failure == null && fatal == null) {
-                after = trained.toBytes();
-            }
-        } catch (RuntimeException e) {
-            failure = "cannot serialize the state: " + e;
-        } catch (Error e) {
-            fatal = e;
+            result = UnitRunner.run(trainable, data, work, records, validation, UnitJournal.NONE, true);
         } finally {
-            if (trained != null) {
-                trained.close();
-            }
+            daemon.memory().release(reserved);
         }
-        int status = fatal != null ? 2 : failure != null ? 1 : 0;
-        if (fatal != null) {
-            LOG.error("trial {} epoch {} partition {}: fatal {}", trialId, epoch, partition, fatal.toString());
+        Message.Outcome outcome = result.fatal() != null ? Message.Outcome.FATAL
+            : result.failure() != null ? Message.Outcome.TRIAL_FAILED : Message.Outcome.TRAINED;
+        if (result.fatal() != null) {
+            LOG.error("trial {} epoch {} partition {}: fatal {}", work.trialId(), work.epoch(), work.partition(),
+                result.fatal().toString());
         }
-        Payload.Writer out = new Payload.Writer().putInt(trialId).putInt(epoch).putInt(partition).putByte(status)
-            .putDouble(result.loss()).putByte(result.metrics() != null ? 1 : 0);
-        if (result.metrics() != null) {
-            MetricsCodec.write(out, result.metrics());
-        }
-        out.putString(fatal != null ? fatal.toString() : failure != null ? failure : "").putBytes(after)
-            .putLong(result.endNanos() - result.startNanos());
+        byte[] after = result.state() instanceof TrialState.Bytes bytes ? bytes.bytes() : new byte[0];
+        String message = result.fatal() != null ? result.fatal().toString()
+            : result.failure() != null ? result.failure() : "";
+        unitOpen.set(false);
         try {
-            channel.write(MessageType.UNIT_DONE, correlation, out.toBytes());
+            channel.write(new Message.UnitDone(work.trialId(), work.epoch(), work.partition(), outcome, result.loss(),
+                result.metrics(), message, after, result.endNanos() - result.startNanos()), correlation);
         } catch (IOException e) {
-            LOG.warn("cannot report trial {} epoch {} partition {} to {}: {}", trialId, epoch, partition, channel.peer(),
-                e.toString());
+            LOG.warn("cannot report trial {} epoch {} partition {} to {}: {}", work.trialId(), work.epoch(),
+                work.partition(), channel.peer(), e.toString());
         }
-    }
-
-    private void evaluate(Frame frame, Payload.Reader in) throws IOException {
-        Config config = ConfigCodec.read(in);
-        byte[] state = in.getBytes("state");
-        in.end();
-        if (trainable == null || validation == null) {
-            channel.write(MessageType.ERROR, frame.correlation(), new Payload.Writer()
-                .putString("worker " + daemon.info() + " has no " + (trainable == null ? "SETUP" : "validation data"))
-                .toBytes());
-            return;
-        }
-        long correlation = frame.correlation();
-        queued.put(correlation, training.submit(() -> {
-            queued.remove(correlation);
-            try (TrainableState restored = trainable.restore(config, data, state)) {
-                Metrics metrics = restored.evaluate(validation);
-                Payload.Writer out = new Payload.Writer();
-                MetricsCodec.write(out, metrics);
-                channel.write(MessageType.EVALUATION_DONE, correlation, out.toBytes());
-            } catch (IOException e) {
-                LOG.warn("cannot report an evaluation to {}: {}", channel.peer(), e.toString());
-            } catch (RuntimeException e) {
-                channel.tryWriteError(correlation, "evaluation failed: " + e);
-            }
-        }));
     }
 }

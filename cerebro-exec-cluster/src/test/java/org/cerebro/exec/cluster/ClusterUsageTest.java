@@ -63,7 +63,8 @@ class ClusterUsageTest {
                 try (Socket socket = fake.accept()) {
                     OutputStream out = socket.getOutputStream();
                     out.write(ByteBuffer.allocate(FrameChannel.HEADER_BYTES + 32).order(ByteOrder.LITTLE_ENDIAN)
-                        .putInt(FrameChannel.MAGIC).putShort((short) 2).putShort(MessageType.CHALLENGE.code).putLong(0)
+                        .putInt(FrameChannel.MAGIC).putShort((short) (FrameChannel.VERSION + 1)).putShort(MessageType.CHALLENGE.code)
+                        .putLong(0)
                         .putInt(32).array());
                     out.flush();
                     socket.getInputStream().read();
@@ -75,8 +76,8 @@ class ClusterUsageTest {
             String address = "127.0.0.1:" + fake.getLocalPort();
             IllegalStateException e = assertThrows(IllegalStateException.class,
                 () -> run(ClusterExecutor.connect(address).secret(WorkerProcesses.SECRET), new MlpTrainable()));
-            assertTrue(e.getMessage().contains("worker " + address + " speaks protocol version 2; this coordinator"
-                + " speaks version 1"), e.getMessage());
+            assertTrue(e.getMessage().contains("worker " + address + " speaks protocol version " + (FrameChannel.VERSION + 1)
+                + "; this coordinator speaks version " + FrameChannel.VERSION), e.getMessage());
             speaker.join(5_000);
         }
     }

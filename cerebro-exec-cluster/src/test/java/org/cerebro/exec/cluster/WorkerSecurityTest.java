@@ -25,7 +25,7 @@ import org.cerebro.SearchBuilder;
 import org.cerebro.data.Dataset;
 import org.cerebro.exec.Executor;
 import org.cerebro.exec.SequentialExecutor;
-import org.cerebro.exec.WorkerDevice;
+import org.cerebro.train.WorkerDevice;
 import org.cerebro.space.HParam;
 import org.cerebro.space.SearchSpace;
 import org.cerebro.strategy.Strategy;
@@ -123,7 +123,7 @@ class WorkerSecurityTest {
             byte[] nonce = java.util.Arrays.copyOfRange(challenge, FrameChannel.HEADER_BYTES, challenge.length);
             byte[] wrong = Handshake.coordinatorProof("not-the-secret-but-long-enough".getBytes(), nonce, new byte[32]);
             OutputStream out = socket.getOutputStream();
-            out.write(header(FrameChannel.MAGIC, 1, MessageType.AUTH.code, 0, 64));
+            out.write(header(FrameChannel.MAGIC, FrameChannel.VERSION, MessageType.AUTH.code, 0, 64));
             out.write(new byte[32]);
             out.write(wrong);
             out.flush();
@@ -146,7 +146,7 @@ class WorkerSecurityTest {
             long start = System.nanoTime();
             Thread trickle = new Thread(() -> {
                 try {
-                    byte[] frame = header(FrameChannel.MAGIC, 1, MessageType.AUTH.code, 0, 64);
+                    byte[] frame = header(FrameChannel.MAGIC, FrameChannel.VERSION, MessageType.AUTH.code, 0, 64);
                     for (byte b : frame) {
                         slow.getOutputStream().write(b); // one byte every 100 ms: never a whole frame in time
                         Thread.sleep(100);
@@ -170,22 +170,24 @@ class WorkerSecurityTest {
         RunningSearch legit = legitimateSearch();
         try (Socket socket = connect()) {
             socket.getInputStream().readNBytes(FrameChannel.HEADER_BYTES + Handshake.NONCE_BYTES);
-            socket.getOutputStream().write(header(FrameChannel.MAGIC, 1, MessageType.AUTH.code, 0, Integer.MAX_VALUE));
+            socket.getOutputStream().write(header(FrameChannel.MAGIC, FrameChannel.VERSION, MessageType.AUTH.code, 0, Integer.MAX_VALUE));
             String reply = text(readUntilClosed(socket));
             assertTrue(reply.contains("length 2147483647, expected 0..256"), reply);
         }
         try (Socket socket = connect()) {
             socket.getInputStream().readNBytes(FrameChannel.HEADER_BYTES + Handshake.NONCE_BYTES);
-            socket.getOutputStream().write(header(FrameChannel.MAGIC, 1, MessageType.AUTH.code, 0, 64));
+            socket.getOutputStream().write(header(FrameChannel.MAGIC, FrameChannel.VERSION, MessageType.AUTH.code, 0, 64));
             socket.getOutputStream().write(new byte[20]); // 20 of 64 bytes, then nothing
             socket.shutdownOutput();
             readUntilClosed(socket);
         }
         try (Socket socket = connect()) {
             socket.getInputStream().readNBytes(FrameChannel.HEADER_BYTES + Handshake.NONCE_BYTES);
-            socket.getOutputStream().write(header(FrameChannel.MAGIC, 2, MessageType.AUTH.code, 0, 64));
+            socket.getOutputStream().write(header(FrameChannel.MAGIC, FrameChannel.VERSION + 1, MessageType.AUTH.code, 0,
+                64));
             String reply = text(readUntilClosed(socket));
-            assertTrue(reply.contains("this worker speaks protocol version 1, you sent version 2"), reply);
+            assertTrue(reply.contains("this worker speaks protocol version " + FrameChannel.VERSION + ", you sent version "
+                + (FrameChannel.VERSION + 1)), reply);
         }
         try (Socket socket = connect()) {
             socket.getInputStream().readNBytes(FrameChannel.HEADER_BYTES + Handshake.NONCE_BYTES);
@@ -219,7 +221,7 @@ class WorkerSecurityTest {
                     if (shape > 0) { // a well-formed header in front of the garbage, to reach deeper checks
                         int type = List.of(MessageType.AUTH, MessageType.SETUP, MessageType.TRAIN_UNIT,
                             MessageType.HEARTBEAT).get(shape - 1).code;
-                        out.write(header(FrameChannel.MAGIC, 1, type, 0, garbage.length));
+                        out.write(header(FrameChannel.MAGIC, FrameChannel.VERSION, type, 0, garbage.length));
                     }
                     out.write(garbage);
                     socket.shutdownOutput();

@@ -41,7 +41,7 @@ class LocalExecutorTest {
         try (Dataset train = MlpTrainableTest.blobs(300, 1); Dataset validation = MlpTrainableTest.blobs(60, 2)) {
             LocalExecutor executor = LocalExecutor.cpus(2).freeOrder();
             SearchResult result = search(train, validation, 3).executor(executor).run();
-            assertEquals(6 * 2 * 3, executor.unitRecords().size());
+            assertEquals(6 * 2 * 3, result.units().size());
             assertTrue(executor.name().contains("free-order"), executor.name());
             result.trials().forEach(t -> assertEquals(2, t.epochsCompleted()));
         }

@@ -3,6 +3,7 @@ package org.cerebro.optimizer.schedule;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import org.cerebro.runtime.Unit;
 import java.util.stream.IntStream;
 
 /**

@@ -1,6 +1,7 @@
 package org.cerebro.optimizer.schedule;
 
 import java.util.List;
+import org.cerebro.runtime.Unit;
 
 /**
  * The outcome of a (simulated) schedule.

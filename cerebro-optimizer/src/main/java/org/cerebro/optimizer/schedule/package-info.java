@@ -1,6 +1,7 @@
 /**
- * Schedules of units (trial, epoch, partition) on workers: partition placement with replicas, the
- * MOP randomized scheduler (free and fixed visit order), task-parallel LPT, the lower bound, and a
- * discrete-event simulator that runs any scheduler against a synthetic cluster without training.
+ * Schedules in the abstract, for the planner and for benchmarks: workloads and clusters of given
+ * speeds, the lower bound, task-parallel LPT, and a discrete-event {@link
+ * org.cerebro.optimizer.schedule.Simulator} that runs the runtime kernel itself (its MOP and
+ * task-parallel unit schedulers) against a synthetic cluster in virtual time, without training.
  */
 package org.cerebro.optimizer.schedule;

@@ -59,13 +59,14 @@ class ExplainedSearchTest {
         }
     }
 
-    /** The sequential executor, reporting four workers: enough for planning to see a stage narrow. */
+    /** Four workers that run their units one after another in the calling thread: enough for planning to see a stage narrow. */
     static final class FourWorkers implements org.cerebro.exec.Executor {
-        private final org.cerebro.exec.SequentialExecutor inner = new org.cerebro.exec.SequentialExecutor();
+        private final java.util.ArrayDeque<org.cerebro.exec.WorkerEvent.UnitDone> started = new java.util.ArrayDeque<>();
+        private org.cerebro.exec.ExecutionContext context;
 
         @Override
         public String name() {
-            return "four-sequential";
+            return "four-inline";
         }
 
         @Override
@@ -74,38 +75,34 @@ class ExplainedSearchTest {
         }
 
         @Override
+        public boolean sharesMemory() {
+            return true;
+        }
+
+        @Override
         public void open(org.cerebro.exec.ExecutionContext context) {
-            inner.open(context);
+            this.context = context;
         }
 
         @Override
-        public void submit(org.cerebro.exec.EpochTask task) {
-            inner.submit(task);
+        public void start(int worker, org.cerebro.exec.UnitWork work) {
+            started.add(new org.cerebro.exec.WorkerEvent.UnitDone(worker, work, null));
         }
 
         @Override
-        public org.cerebro.exec.EpochOutcome take() {
-            return inner.take();
-        }
-
-        @Override
-        public void park(int trialId) {
-            inner.park(trialId);
-        }
-
-        @Override
-        public void release(int trialId) {
-            inner.release(trialId);
-        }
-
-        @Override
-        public long unitsRun() {
-            return inner.unitsRun();
+        public org.cerebro.exec.WorkerEvent poll(long timeout, java.util.concurrent.TimeUnit unit) {
+            org.cerebro.exec.WorkerEvent.UnitDone next = started.poll();
+            if (next == null) {
+                return null;
+            }
+            org.cerebro.exec.UnitWork work = next.work();
+            return new org.cerebro.exec.WorkerEvent.UnitDone(next.worker(), work,
+                org.cerebro.exec.UnitRunner.run(context.trainable(), context.data(), work,
+                    context.partitions().get(work.partition()), context.validation(), context.journal(), false));
         }
 
         @Override
         public void close() {
-            inner.close();
         }
     }
 

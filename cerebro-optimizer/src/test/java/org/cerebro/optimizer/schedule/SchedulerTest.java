@@ -12,7 +12,10 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.cerebro.exec.VisitOrder;
+import org.cerebro.exec.Placement;
+import org.cerebro.exec.VisitPolicy;
+import org.cerebro.runtime.Unit;
+import org.cerebro.runtime.VisitOrder;
 import org.junit.jupiter.api.Test;
 
 /** Schedules satisfy MOP's invariants; MOP beats task parallelism where the paper says it does. */
@@ -20,7 +23,7 @@ class SchedulerTest {
     private static final double EPS = 1e-9;
 
     /** Fails unless the recorded schedule is a valid MOP schedule of the workload. */
-    static void assertValid(ScheduleResult result, Workload workload, Placement placement, MopScheduler.VisitPolicy policy,
+    static void assertValid(ScheduleResult result, Workload workload, Placement placement, VisitPolicy policy,
                             long seed) {
         Map<String, Integer> runs = new HashMap<>();
         Map<Integer, List<ScheduleResult.Timed>> byTrial = new HashMap<>();
@@ -34,7 +37,7 @@ class SchedulerTest {
         }
         int partitions = placement.partitions();
         for (int t = 0; t < workload.size(); t++) {
-            for (int e = 0; e < workload.trials().get(t).epochs(); e++) {
+            for (int e = 1; e <= workload.trials().get(t).epochs(); e++) {
                 for (int i = 0; i < partitions; i++) {
                     assertEquals(1, runs.getOrDefault(t + "/" + e + "/" + i, 0), "unit trial=" + t + " epoch=" + e
                         + " partition=" + i + " must run exactly once");
@@ -54,12 +57,12 @@ class SchedulerTest {
                 assertTrue(units.get(k).start() >= units.get(k - 1).end() - EPS, "a trial was on two workers at once");
                 assertTrue(units.get(k).unit().epoch() >= units.get(k - 1).unit().epoch(), "epochs finish in order");
             }
-            if (policy == MopScheduler.VisitPolicy.FIXED) {
-                for (int e = 0; e < workload.trials().get(entry.getKey()).epochs(); e++) {
+            if (policy == VisitPolicy.FIXED) {
+                for (int e = 1; e <= workload.trials().get(entry.getKey()).epochs(); e++) {
                     int epoch = e;
                     List<Integer> visited = units.stream().filter(u -> u.unit().epoch() == epoch)
                         .map(u -> u.unit().partition()).toList();
-                    assertEquals(VisitOrder.of(seed, entry.getKey(), e + 1, partitions), visited, "fixed visit order");
+                    assertEquals(VisitOrder.of(seed, entry.getKey(), e, partitions), visited, "fixed visit order");
                 }
             }
         }
@@ -77,11 +80,9 @@ class SchedulerTest {
                 Cluster cluster = heterogeneous ? Cluster.heterogeneous(workers, seed) : Cluster.homogeneous(workers);
                 int replicas = 1 + (int) Math.floorMod(seed, Math.min(3, workers));
                 Placement placement = Placement.replicated(workers, workers, replicas);
-                for (MopScheduler.VisitPolicy policy : MopScheduler.VisitPolicy.values()) {
-                    MopScheduler scheduler = MopScheduler.of(workload, placement, policy, seed);
-                    ScheduleResult result = new Simulator(workload, cluster, placement).run(scheduler);
+                for (VisitPolicy policy : VisitPolicy.values()) {
+                    ScheduleResult result = new Simulator(workload, cluster, placement).run(policy, seed);
                     assertValid(result, workload, placement, policy, seed);
-                    assertEquals(result.units().size(), scheduler.log().size());
                 }
             });
     }
@@ -98,8 +99,7 @@ class SchedulerTest {
         double best = Double.MAX_VALUE;
         for (long seed = 0; seed < 100; seed++) {
             Placement placement = Placement.onePerWorker(3);
-            ScheduleResult mop = new Simulator(workload, cluster, placement)
-                .run(MopScheduler.of(workload, placement, MopScheduler.VisitPolicy.FREE, seed));
+            ScheduleResult mop = new Simulator(workload, cluster, placement).run(VisitPolicy.FREE, seed);
             assertTrue(mop.makespan() <= taskParallel.makespan() + EPS, "seed " + seed + ": MOP " + mop.makespan());
             best = Math.min(best, mop.makespan());
         }
@@ -112,17 +112,16 @@ class SchedulerTest {
         Cluster cluster = Cluster.homogeneous(4);
         Placement placement = Placement.replicated(4, 4, 2);
         Simulator simulator = new Simulator(workload, cluster, placement).withDeaths(Map.of(1, 5.3));
-        for (MopScheduler.VisitPolicy policy : MopScheduler.VisitPolicy.values()) {
-            ScheduleResult result = simulator.run(MopScheduler.of(workload, placement, policy, 3));
+        for (VisitPolicy policy : VisitPolicy.values()) {
+            ScheduleResult result = simulator.run(policy, 3);
             assertValid(result, workload, placement, policy, 3);
             assertTrue(result.units().stream().noneMatch(u -> u.unit().worker() == 1 && u.end() > 5.3),
                 "nothing completes on the dead worker after its death");
         }
         Placement unreplicated = Placement.onePerWorker(4);
         IllegalStateException stuck = assertThrows(IllegalStateException.class,
-            () -> new Simulator(workload, cluster, unreplicated).withDeaths(Map.of(1, 5.3))
-                .run(MopScheduler.of(workload, unreplicated, MopScheduler.VisitPolicy.FREE, 3)));
-        assertTrue(stuck.getMessage().contains("stuck"), stuck.getMessage());
+            () -> new Simulator(workload, cluster, unreplicated).withDeaths(Map.of(1, 5.3)).run(VisitPolicy.FREE, 3));
+        assertTrue(stuck.getMessage().contains("no live worker holds the partitions"), stuck.getMessage());
     }
 
     @Test
@@ -130,11 +129,11 @@ class SchedulerTest {
         Workload workload = Workload.heterogeneous(30, 3, 1.0, 0.02, 9);
         Cluster cluster = Cluster.heterogeneous(6, 9);
         Placement placement = Placement.onePerWorker(6);
-        MopScheduler a = MopScheduler.of(workload, placement, MopScheduler.VisitPolicy.FREE, 1);
-        MopScheduler b = MopScheduler.of(workload, placement, MopScheduler.VisitPolicy.FREE, 1);
-        new Simulator(workload, cluster, placement).run(a);
-        new Simulator(workload, cluster, placement).run(b);
-        assertEquals(a.log(), b.log());
+        ScheduleResult a = new Simulator(workload, cluster, placement).run(VisitPolicy.FREE, 1);
+        ScheduleResult b = new Simulator(workload, cluster, placement).run(VisitPolicy.FREE, 1);
+        assertEquals(a.units(), b.units());
+        ScheduleResult c = new Simulator(workload, cluster, placement).run(VisitPolicy.FREE, 2);
+        assertTrue(!a.units().equals(c.units()), "another seed, other decisions");
     }
 
     @Test

@@ -98,20 +98,31 @@ public final class ClusterBench {
             .operator(Operator.MOP).progress(false).run();
     }
 
-    /** Sends {@code rounds} state-sized frames and has them echoed back; prints GB/s. */
+    /**
+     * Sends {@code rounds} units carrying a state of {@code parameters} float parameters (and Adam's
+     * two moments) and has each echoed back as a reply with the state, over a session-keyed
+     * connection (every frame tagged); prints GB/s.
+     */
     private static void hops(int parameters, int rounds) throws Exception {
         byte[] state = new byte[parameters * 12];
         new java.util.Random(1).nextBytes(state);
+        byte[] toWorker = "coordinator-to-worker-key-012345".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        byte[] toCoordinator = "worker-to-coordinator-key-012345".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        org.cerebro.space.Config config = org.cerebro.space.Config.of(java.util.Map.of("lr", 0.01));
         try (ServerSocket server = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
              Socket client = new Socket(InetAddress.getLoopbackAddress(), server.getLocalPort());
              Socket accepted = server.accept();
-             FrameChannel coordinator = new FrameChannel(client);
-             FrameChannel worker = new FrameChannel(accepted)) {
+             FrameChannel coordinator = new FrameChannel(client, null, 60_000);
+             FrameChannel worker = new FrameChannel(accepted, null, 60_000)) {
+            coordinator.authenticate(toWorker, toCoordinator);
+            worker.authenticate(toCoordinator, toWorker);
             Thread echo = new Thread(() -> {
                 try {
                     for (int i = 0; i < rounds + 2; i++) {
                         Frame frame = worker.read(Integer.MAX_VALUE - 8, 60_000);
-                        worker.write(MessageType.UNIT_DONE, frame.correlation(), frame.payload());
+                        Message.TrainUnit unit = (Message.TrainUnit) Message.decode(frame, ClusterBench.class.getClassLoader());
+                        worker.write(new Message.UnitDone(unit.trialId(), unit.epoch(), unit.partition(),
+                            Message.Outcome.TRAINED, 0.5, null, "", unit.state(), 0), frame.correlation());
                     }
                 } catch (IOException e) {
                     throw new java.io.UncheckedIOException(e);
@@ -119,12 +130,12 @@ public final class ClusterBench {
             });
             echo.start();
             for (int i = 0; i < 2; i++) { // warm-up
-                coordinator.write(MessageType.TRAIN_UNIT, i, state);
+                coordinator.write(new Message.TrainUnit(0, 1, 0, false, 0, config, state), i);
                 coordinator.read(Integer.MAX_VALUE - 8, 60_000);
             }
             long start = System.nanoTime();
             for (int i = 0; i < rounds; i++) {
-                coordinator.write(MessageType.TRAIN_UNIT, i, state);
+                coordinator.write(new Message.TrainUnit(0, 1, 0, false, 0, config, state), i);
                 coordinator.read(Integer.MAX_VALUE - 8, 60_000);
             }
             double seconds = (System.nanoTime() - start) / 1e9;

@@ -1,0 +1,29 @@
+package org.cerebro;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Objects;
+import org.cerebro.exec.Executor;
+import org.cerebro.plan.Operator;
+
+/**
+ * How and where a {@link LogicalSearch} runs: none of it changes a trial's results. Immutable.
+ *
+ * @param executor      the executor (transport) whose workers train
+ * @param partitions    the number of training partitions
+ * @param operator      the physical operator forced by the user, or null for the planner's choice
+ * @param experimentDir the experiment directory to record in and resume from, or null
+ * @param profileCache  the file model profiles are cached in, or null
+ * @param listeners     progress listeners, in the order added
+ */
+public record RunSettings(Executor executor, int partitions, Operator operator, Path experimentDir, Path profileCache,
+                          List<SearchListener> listeners) {
+    /** Copies the listeners. */
+    public RunSettings {
+        Objects.requireNonNull(executor, "executor");
+        listeners = List.copyOf(listeners);
+        if (partitions < 1) {
+            throw new IllegalArgumentException("partitions=" + partitions + " expected >= 1");
+        }
+    }
+}

@@ -1,0 +1,330 @@
+package org.cerebro.driver;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.cerebro.EpochRecord;
+import org.cerebro.LogicalSearch;
+import org.cerebro.PlannedStage;
+import org.cerebro.Provenance;
+import org.cerebro.RunSettings;
+import org.cerebro.SearchResult;
+import org.cerebro.TrialResult;
+import org.cerebro.TrialStatus;
+import org.cerebro.Cerebro;
+import org.cerebro.data.Dataset;
+import org.cerebro.data.Partitions;
+import org.cerebro.exec.EpochOutcome;
+import org.cerebro.exec.Executor;
+import org.cerebro.experiment.Experiment;
+import org.cerebro.experiment.SearchFingerprint;
+import org.cerebro.plan.MachineFacts;
+import org.cerebro.plan.Operator;
+import org.cerebro.plan.PhysicalPlan;
+import org.cerebro.plan.Planner;
+import org.cerebro.plan.Planners;
+import org.cerebro.plan.PlanningRequest;
+import org.cerebro.runtime.Kernel;
+import org.cerebro.runtime.TrialTable.Phase;
+import org.cerebro.runtime.TrialTable.Trial;
+import org.cerebro.space.Config;
+import org.cerebro.space.Seeds;
+import org.cerebro.strategy.Decision;
+import org.cerebro.strategy.EpochDecision;
+import org.cerebro.strategy.StrategyState;
+
+/**
+ * Runs a search: lowers it to a physical plan, opens the runtime {@link Kernel} on the executor,
+ * asks the strategy for decisions while there is room for active trials, grants epochs, and feeds
+ * every outcome back to the strategy. The strategy never sees the kernel and the kernel never sees
+ * the strategy; this loop is the only link. Where each trial stands is the kernel's trial table's
+ * to say: the driver keeps no copy.
+ *
+ * <p>Single-threaded: it runs in the caller's thread; {@link #cancel()} may come from any thread.
+ */
+public final class SearchDriver {
+    /** The stream of the partitioning shuffle, apart from configs and trial seeds. */
+    private static final long PARTITION_STREAM = 0x9A27L;
+    private static final long TRIAL_SEED_STREAM = 0x7121L;
+    /** Records the planner may profile the model on. */
+    private static final int PROFILE_SAMPLE = 2048;
+    /** Configs the planner may profile: costs differ across a space, and one config misleads. */
+    private static final int PROFILED_CONFIGS = 3;
+    private static final int DEFAULT_BATCH = 64;
+    /** Trials listed in a plan's demand; a huge grid is summarised by its first ones. */
+    private static final int MAX_PLANNED_TRIALS = 100_000;
+
+    private final LogicalSearch search;
+    private final RunSettings settings;
+    private final Listeners listeners;
+    private final List<PlannedStage> stages = new ArrayList<>();
+    private PlanningRequest request;
+    private boolean narrowed;
+    private volatile boolean cancelled;
+    private volatile Kernel kernel;
+    private double bestScore = Double.NEGATIVE_INFINITY;
+
+    /** A driver for one run of {@code search} with {@code settings}. */
+    public SearchDriver(LogicalSearch search, RunSettings settings) {
+        this.search = search;
+        this.settings = settings;
+        this.listeners = new Listeners(settings.listeners());
+    }
+
+    /** Stops the search at the next unit boundary; safe from any thread. */
+    public void cancel() {
+        cancelled = true;
+        Kernel running = kernel;
+        if (running != null) {
+            running.cancel();
+        }
+    }
+
+    /** Runs the search to its end (or its cancellation) and returns the result. */
+    public SearchResult run() {
+        long startNanos = System.nanoTime();
+        StrategyState strategy = search.strategy().begin(search.space(), search.seed());
+        Executor executor = settings.executor();
+        int defaultTarget = search.strategy().targetConcurrency(executor.workers());
+        try (executor;
+             Experiment experiment = openExperiment(defaultTarget);
+             Partitions parts = search.train().partition(settings.partitions(),
+                 Seeds.mix(search.seed(), PARTITION_STREAM))) {
+            // a resumed search keeps the concurrency it was created with: its decisions replay exactly
+            int target = experiment == null ? defaultTarget : experiment.targetConcurrency();
+            PhysicalPlan plan = plan(parts, executor);
+            stages.add(new PlannedStage(plan, 0, "search start"));
+            long planned = request == null ? 0
+                : request.epochsPerTrial().stream().mapToLong(Integer::longValue).sum();
+            listeners.searchStarted(search.summary(), planned);
+            try (Kernel opened = Kernel.open(new Kernel.Settings(executor, search.trainable(), search.data(), parts.all(),
+                search.validation(), search.seed(), plan.executableOperator(), experiment,
+                unit -> listeners.unitDone(unit, parts.count())))) {
+                kernel = opened;
+                if (cancelled) {
+                    opened.cancel();
+                }
+                if (experiment != null && experiment.resumed()) {
+                    listeners.searchResumed(opened.replaying(), experiment.unitsRecovered());
+                }
+                drive(opened, strategy, target, executor.workers(), startNanos);
+                SearchResult result = new SearchResult(search.summary(), spaceText(), search.objective(),
+                    results(opened), strategy.rungs(), executor.name(), settings.partitions(), opened.units().size(),
+                    experiment == null ? 0 : experiment.unitsRecovered(), opened.units(),
+                    Duration.ofNanos(System.nanoTime() - startNanos), stages);
+                listeners.searchFinished(result);
+                return result;
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("search interrupted", e);
+        }
+    }
+
+    /** The decision loop: start and grant while there is room, then act on the next outcome. */
+    private void drive(Kernel kernel, StrategyState strategy, int target, int workers, long startNanos)
+        throws InterruptedException {
+        boolean done = false;
+        boolean starved = false;
+        while (true) {
+            while (!done && !cancelled && kernel.outstanding() < target) {
+                Decision decision = strategy.next();
+                if (decision instanceof Decision.Start start) {
+                    Trial trial = kernel.start(start.trialId(), start.config(),
+                        Seeds.mix(Seeds.mix(search.seed(), TRIAL_SEED_STREAM), start.trialId()));
+                    listeners.trialStarted(trial.id(), trial.config());
+                    kernel.runEpoch(trial.id());
+                    starved = false;
+                } else if (decision instanceof Decision.Resume resume) {
+                    kernel.runEpoch(resume.trialId());
+                    starved = false;
+                } else if (decision instanceof Decision.Done) {
+                    done = true;
+                    starved = true;
+                } else {
+                    starved = true;
+                    break; // Wait: nothing to start until an outcome arrives
+                }
+            }
+            if (kernel.outstanding() == 0) {
+                if (!done && !cancelled) {
+                    throw new IllegalStateException("strategy " + search.strategy().describe()
+                        + " waits with no trial running: it can never make progress");
+                }
+                break;
+            }
+            EpochOutcome outcome = kernel.next();
+            if (outcome == null) {
+                break; // cancelled: the kernel has drained the units in flight
+            }
+            act(kernel, strategy, outcome);
+            replanIfNarrowed(kernel, workers, starved, (System.nanoTime() - startNanos) / 1e9);
+        }
+        // what is left: cut short by a cancel, or paused and never resumed
+        for (Trial trial : kernel.trials().all()) {
+            if (!trial.phase().terminal() && !(cancelled && trial.phase() == Phase.PAUSED)) {
+                kernel.end(trial.id(), trial.phase() == Phase.PAUSED ? Phase.STOPPED : Phase.CANCELLED);
+            }
+        }
+    }
+
+    private void act(Kernel kernel, StrategyState strategy, EpochOutcome outcome) {
+        int id = outcome.trialId();
+        if (outcome.failed()) {
+            strategy.trialFailed(id, outcome.epoch(), outcome.failure());
+            listeners.trialFailed(id, outcome.epoch(), outcome.failure());
+            kernel.end(id, Phase.FAILED);
+            return;
+        }
+        double score = search.objective().score(outcome.metrics());
+        if (score > bestScore) { // announced first, so the epoch's listeners see the new best
+            bestScore = score;
+            listeners.bestSoFar(id, outcome.epoch(), score);
+        }
+        listeners.epochEnded(id, outcome.epoch(), outcome.metrics(), score);
+        EpochDecision next = strategy.epochEnded(id, outcome.epoch(), score);
+        if (cancelled && next == EpochDecision.CONTINUE) {
+            kernel.end(id, Phase.CANCELLED); // nothing new starts once cancelled
+            return;
+        }
+        switch (next) {
+            case CONTINUE -> kernel.runEpoch(id);
+            case PAUSE -> kernel.pause(id);
+            case STOP -> {
+                listeners.trialStopped(id, outcome.epoch());
+                kernel.end(id, outcome.epoch() >= search.strategy().maxEpochs() ? Phase.COMPLETED : Phase.STOPPED);
+            }
+        }
+    }
+
+    private String spaceText() {
+        StringBuilder text = new StringBuilder();
+        search.space().params().forEach(p -> text.append(p).append('\n'));
+        return text.toString();
+    }
+
+    /** The search's experiment directory, opened and checked against this search; null without one. */
+    private Experiment openExperiment(int targetConcurrency) {
+        if (settings.experimentDir() == null) {
+            return null;
+        }
+        Map<String, String> lines = new LinkedHashMap<>();
+        lines.put("space", search.space().toString());
+        lines.put("strategy", search.strategy().describe());
+        lines.put("objective", search.objective().toString());
+        lines.put("seed", Long.toString(search.seed()));
+        lines.put("trainable", search.trainable().name());
+        lines.put("partitions", Integer.toString(settings.partitions()));
+        lines.put("train", search.train().contentFingerprint());
+        lines.put("validation", search.validation().contentFingerprint());
+        return Experiment.open(settings.experimentDir(), new SearchFingerprint(lines), targetConcurrency,
+            search.train().size());
+    }
+
+    /** Lowers the search's demand to a physical plan with the planner on the class path. */
+    private PhysicalPlan plan(Partitions parts, Executor executor) {
+        int workers = executor.workers();
+        // profile under the thread split the workers will train with
+        search.trainable().configureWorkers(workers);
+        try (Dataset sample = parts.get(0).head(Math.min(PROFILE_SAMPLE, parts.get(0).size()))) {
+            List<Config> sampleConfigs = new ArrayList<>();
+            for (int i = 0; i < PROFILED_CONFIGS; i++) {
+                Config config = search.space().sample(search.seed(), i);
+                if (!sampleConfigs.contains(config)) {
+                    sampleConfigs.add(config);
+                }
+            }
+            int batchSize = sampleConfigs.get(0).values().get("batch_size") instanceof Integer b ? b : DEFAULT_BATCH;
+            request = new PlanningRequest(search.trainable(), sampleConfigs, search.data(), sample,
+                search.strategy().plannedEpochs(search.space(), workers, MAX_PLANNED_TRIALS), search.train().size(),
+                search.validation().size(), search.train().sizeInBytes(), batchSize, workers, parts.count(),
+                executor.replicas(), executor.deviceKind(),
+                MachineFacts.physicalMemory() / workers, MachineFacts.memoryBandwidth(), "measured memory copy",
+                settings.profileCache());
+            return lower(request, null);
+        }
+    }
+
+    /** @param running the operator the executor already runs, or null at the search's start */
+    private PhysicalPlan lower(PlanningRequest request, Operator running) {
+        PhysicalPlan plan = planOrFallback(request);
+        if (running == null && settings.operator() != null) {
+            return plan.chosen() == settings.operator() ? plan
+                : plan.executedAs(settings.operator(), "forced by SearchBuilder.operator(" + settings.operator() + ")");
+        }
+        if (running != null && plan.chosen() != running) {
+            return plan.executedAs(running, "an executor keeps the operator it started with; switching mid-search"
+                + " is not supported yet");
+        }
+        java.util.Set<Operator> runnable = settings.executor().operators();
+        if (!runnable.contains(plan.chosen())) {
+            return plan.executedAs(Operator.MOP, "executor " + settings.executor().name() + " runs "
+                + runnable + " only so far");
+        }
+        return plan;
+    }
+
+    private PhysicalPlan planOrFallback(PlanningRequest request) {
+        Planner planner = Planners.find();
+        try {
+            return planner.plan(request);
+        } catch (RuntimeException e) {
+            // planning informs; it must never stop a search the user asked for
+            PhysicalPlan fallback = Planners.fallback().plan(request);
+            return new PhysicalPlan(fallback.planner(), fallback.input(), fallback.chosen(), fallback.candidates(),
+                "planner " + planner.name() + " failed (" + e + "): running MOP unestimated", fallback.executable());
+        }
+    }
+
+    /**
+     * Lowers the rest of the search again once fewer trials than half the workers remain active and
+     * the strategy has nothing new to start: the narrow tail may want another operator.
+     */
+    private void replanIfNarrowed(Kernel kernel, int workers, boolean starved, double atSeconds) {
+        int active = kernel.outstanding();
+        if (narrowed || !starved || active == 0 || 2 * active >= workers || request == null) {
+            return;
+        }
+        narrowed = true;
+        List<Integer> remaining = new ArrayList<>();
+        int maxEpochs = search.strategy().maxEpochs();
+        for (Trial trial : kernel.trials().all()) {
+            if (trial.phase() == Phase.QUEUED || trial.phase() == Phase.TRAINING) {
+                remaining.add(Math.max(1, maxEpochs - trial.epochsDone()));
+            }
+        }
+        stages.add(new PlannedStage(lower(request.withDemand(remaining), stages.get(0).plan().executableOperator()),
+            atSeconds,
+            "demand narrowed to " + remaining.size() + " trial(s) for " + workers + " worker(s)"));
+    }
+
+    private List<TrialResult> results(Kernel kernel) {
+        List<TrialResult> results = new ArrayList<>();
+        String java = System.getProperty("java.version");
+        for (Trial trial : kernel.trials().all()) {
+            List<EpochRecord> epochs = new ArrayList<>();
+            for (EpochOutcome outcome : trial.history()) {
+                if (!outcome.failed()) {
+                    epochs.add(new EpochRecord(outcome.epoch(), search.objective().score(outcome.metrics()),
+                        outcome.trainLoss(), outcome.metrics()));
+                }
+            }
+            results.add(new TrialResult(trial.id(), trial.config(), status(trial.phase()), epochs, trial.failure(),
+                new Provenance(search.seed(), trial.seed(), trial.config().id(), search.trainable().name(),
+                    Cerebro.version(), java)));
+        }
+        return results;
+    }
+
+    private static TrialStatus status(Phase phase) {
+        return switch (phase) {
+            case COMPLETED -> TrialStatus.COMPLETED;
+            case FAILED -> TrialStatus.FAILED;
+            case CANCELLED -> TrialStatus.CANCELLED;
+            case STOPPED, PAUSED -> TrialStatus.STOPPED; // paused and never resumed: stopped by the strategy
+            default -> throw new IllegalStateException("a trial still " + phase + " at the end of the search");
+        };
+    }
+}

@@ -1,0 +1,37 @@
+package org.cerebro.exec;
+
+/**
+ * What a transport reports to the runtime kernel from {@link Executor#poll}.
+ */
+public sealed interface WorkerEvent {
+    /** The worker the event is about. */
+    int worker();
+
+    /**
+     * A unit ended (trained, failed, or fatally).
+     *
+     * @param worker the worker that ran it
+     * @param work   the unit, as started
+     * @param result what it did
+     */
+    record UnitDone(int worker, UnitWork work, UnitResult result) implements WorkerEvent {
+    }
+
+    /**
+     * The worker is gone (its connection broke, or it stopped answering); the unit it was running,
+     * if any, did not complete and must run again elsewhere.
+     *
+     * @param worker the worker
+     * @param reason why it was dropped, for the log and errors
+     */
+    record Lost(int worker, String reason) implements WorkerEvent {
+    }
+
+    /**
+     * A lost worker is back, set up again with its partitions.
+     *
+     * @param worker the worker
+     */
+    record Joined(int worker) implements WorkerEvent {
+    }
+}

@@ -1,0 +1,539 @@
+package org.cerebro.runtime;
+
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.Deque;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.cerebro.data.Dataset;
+import org.cerebro.exec.CompletedUnit;
+import org.cerebro.exec.EpochOutcome;
+import org.cerebro.exec.ExecutionContext;
+import org.cerebro.exec.Executor;
+import org.cerebro.exec.Placement;
+import org.cerebro.exec.TrialProgress;
+import org.cerebro.exec.TrialState;
+import org.cerebro.exec.UnitJournal;
+import org.cerebro.exec.UnitRecord;
+import org.cerebro.exec.UnitResult;
+import org.cerebro.exec.UnitRunner;
+import org.cerebro.exec.UnitWork;
+import org.cerebro.exec.WorkerEvent;
+import org.cerebro.experiment.Experiment;
+import org.cerebro.plan.Operator;
+import org.cerebro.runtime.TrialTable.Phase;
+import org.cerebro.runtime.TrialTable.Trial;
+import org.cerebro.space.Config;
+import org.cerebro.train.DataSpec;
+import org.cerebro.train.Trainable;
+import org.cerebro.train.TrainableState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The runtime kernel: the one component that runs a search's units, for every executor. The
+ * search's driver registers trials, grants them epochs and acts on their outcomes; the kernel
+ * owns everything in between:
+ * <ul>
+ *   <li>the {@link TrialTable}, the one record of each trial's phase, epochs and in-epoch
+ *       progress, and of its state between units;</li>
+ *   <li>the unit scheduler of the physical operator ({@link MopScheduler} under model hopper
+ *       parallelism, {@link TaskParallelScheduler} under task parallelism), and the one dispatch
+ *       loop that gives idle workers units and takes completions;</li>
+ *   <li>journaling: with an experiment directory every completed unit is durable before it
+ *       counts, every epoch outcome is logged before the driver acts on it, and a resumed search
+ *       replays the logged outcomes and restores trials from their checkpoints;</li>
+ *   <li>failure handling: an exception in user code fails its trial (also when it comes from
+ *       pausing or releasing a trial on this thread); an {@link Error} on a worker fails the run,
+ *       resumably; a lost worker's unit runs again elsewhere;</li>
+ *   <li>cancellation: units in flight finish, nothing new starts.</li>
+ * </ul>
+ * The {@link Executor} it drives is only a transport: it starts a unit on a worker and reports
+ * what happened. The kernel never sees a strategy; strategies never see workers.
+ *
+ * <p>Threading: one thread (the search's driver) calls every method except {@link #cancel}, which
+ * may come from any thread.
+ */
+public final class Kernel implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Kernel.class);
+    /** How long one wait for a transport's event lasts before the loop looks again. */
+    private static final long POLL_MILLIS = 1_000;
+
+    /**
+     * What the kernel runs.
+     *
+     * @param transport  the executor whose workers run the units
+     * @param trainable  what to train
+     * @param data       the data's shape
+     * @param partitions the training partitions
+     * @param validation the validation data
+     * @param seed       the search seed: visit orders and scheduling choices derive from it
+     * @param operator   the physical operator: {@link Operator#MOP} or {@link Operator#TASK_PARALLEL}
+     * @param experiment the experiment directory to journal to and resume from, or null
+     * @param onUnit     told of every completed unit (durable by then), on the kernel's thread
+     */
+    public record Settings(Executor transport, Trainable trainable, DataSpec data, List<Dataset> partitions,
+                           Dataset validation, long seed, Operator operator, Experiment experiment,
+                           Consumer<UnitRecord> onUnit) {
+        /** Validates. */
+        public Settings {
+            Objects.requireNonNull(transport, "transport");
+            Objects.requireNonNull(operator, "operator");
+            Objects.requireNonNull(onUnit, "onUnit");
+            partitions = List.copyOf(partitions);
+        }
+    }
+
+    private final Executor transport;
+    private final ExecutionContext context;
+    private final TrialTable table;
+    private final UnitScheduler scheduler;
+    private final Experiment experiment;
+    private final Consumer<UnitRecord> onUnit;
+    private final UnitWork[] running;
+    private final boolean[] down;
+    private int inFlight;
+    private volatile boolean cancelled;
+    private final Deque<EpochOutcome> ready = new ArrayDeque<>();
+    private final Deque<EpochOutcome> replay;
+    private final Set<Long> replayable = new HashSet<>();
+    private final Map<Integer, Integer> replayPending = new HashMap<>();
+    private final Deque<EpochOutcome> recovered = new ArrayDeque<>();
+    private final List<UnitRecord> records = new ArrayList<>();
+    private int outstanding;
+
+    private Kernel(Settings settings, ExecutionContext context, UnitScheduler scheduler, TrialTable table) {
+        this.transport = settings.transport();
+        this.context = context;
+        this.table = table;
+        this.scheduler = scheduler;
+        this.experiment = settings.experiment();
+        this.onUnit = settings.onUnit();
+        this.running = new UnitWork[transport.workers()];
+        this.down = new boolean[transport.workers()];
+        this.replay = new ArrayDeque<>(experiment == null ? List.of() : experiment.loggedOutcomes());
+        for (EpochOutcome outcome : replay) {
+            replayable.add(key(outcome.trialId(), outcome.epoch()));
+        }
+    }
+
+    /**
+     * Builds the kernel for {@code settings} and opens the transport on the placement the operator
+     * needs (MOP: each partition on {@link Executor#replicas()} workers; task parallelism: every
+     * partition everywhere).
+     *
+     * @throws IllegalArgumentException when the transport does not run the operator
+     */
+    public static Kernel open(Settings settings) {
+        Executor transport = settings.transport();
+        if (!transport.operators().contains(settings.operator())) {
+            throw new IllegalArgumentException("operator=" + settings.operator() + " but executor " + transport.name()
+                + " runs only " + transport.operators());
+        }
+        int workers = transport.workers();
+        int partitions = settings.partitions().size();
+        TrialTable table = new TrialTable(partitions, settings.seed());
+        Placement placement;
+        UnitScheduler scheduler;
+        switch (settings.operator()) {
+            case MOP -> {
+                placement = Placement.replicated(workers, partitions, Math.min(transport.replicas(), workers));
+                scheduler = new MopScheduler(table, placement, transport.visitPolicy(), settings.seed());
+            }
+            case TASK_PARALLEL -> {
+                placement = Placement.everywhere(workers, partitions);
+                scheduler = new TaskParallelScheduler(table, workers);
+            }
+            default -> throw new IllegalArgumentException("operator=" + settings.operator()
+                + " has no unit scheduler yet: expected MOP or TASK_PARALLEL");
+        }
+        UnitJournal journal = settings.experiment() == null ? UnitJournal.NONE : settings.experiment().journal();
+        ExecutionContext context = new ExecutionContext(settings.trainable(), settings.data(), settings.partitions(),
+            settings.validation(), placement, journal);
+        transport.open(context);
+        return new Kernel(settings, context, scheduler, table);
+    }
+
+    private static long key(int trialId, int epoch) {
+        return ((long) trialId << 32) | (epoch & 0xFFFFFFFFL);
+    }
+
+    /** The trials: the one record of where each stands. */
+    public TrialTable trials() {
+        return table;
+    }
+
+    /** Outcomes of an earlier run still to replay. */
+    public int replaying() {
+        return replay.size();
+    }
+
+    /** Every unit this run ran (trained or failed), with its worker and times, in completion order. */
+    public List<UnitRecord> units() {
+        return Collections.unmodifiableList(records);
+    }
+
+    /**
+     * Registers a new trial (and records it in the experiment directory, or checks that a
+     * recorded one is the same trial).
+     */
+    public Trial start(int trialId, Config config, long trialSeed) {
+        Trial trial = table.register(trialId, config, trialSeed);
+        if (experiment != null) {
+            experiment.trialStarted(trialId, config.canonical(), trialSeed);
+        }
+        return trial;
+    }
+
+    /**
+     * Grants a trial its next epoch: it is replayed from the experiment's log when an earlier run
+     * logged it, taken as recorded when its last unit was durable but not yet acted on, and
+     * otherwise run, from the trial's checkpoint when this run has no state of it. A paused
+     * trial whose state could not be kept ends the epoch failed at once.
+     */
+    public void runEpoch(int trialId) {
+        Trial trial = table.get(trialId);
+        int epoch = trial.epochsDone() + 1;
+        outstanding++;
+        if (trial.phase() == Phase.FAILED) {
+            ready.add(new EpochOutcome(trialId, epoch, null, Double.NaN, trial.failure(), List.of()));
+            return;
+        }
+        if (replayable.remove(key(trialId, epoch))) {
+            table.grant(trial);
+            replayPending.put(trialId, epoch);
+            return;
+        }
+        if (experiment != null && trial.state() instanceof TrialState.None) {
+            EpochOutcome done = experiment.recordedOutcome(trialId, epoch);
+            if (done != null) { // its last unit was durable; the earlier run ended before acting on it
+                table.grant(trial);
+                recovered.add(done);
+                return;
+            }
+            TrialProgress progress = experiment.progress(trialId);
+            if (progress != null) {
+                if (progress.epochsDone() != epoch - 1) {
+                    throw new IllegalStateException("experiment dir " + experiment.dir() + ": trial=" + trialId + " epoch="
+                        + epoch + " is due but its checkpoint has " + progress.epochsDone() + " epochs done");
+                }
+                table.restore(trial, progress);
+            } else if (epoch != 1) {
+                throw new IllegalStateException("experiment dir " + experiment.dir() + ": trial=" + trialId + " epoch="
+                    + epoch + " is due but the directory holds no checkpoint of it");
+            }
+        }
+        table.grant(trial);
+        scheduler.offer(trial);
+    }
+
+    /**
+     * The next epoch outcome: a logged one while replaying, then recovered ones, then those of
+     * units run here. Each is recorded in the table (the trial goes idle, or failed) and logged in
+     * the experiment directory before it is returned.
+     *
+     * @return the outcome, or null once a cancelled search has drained its units in flight
+     * @throws IllegalStateException when a worker fails fatally (the cause), or no worker can run what is queued
+     */
+    public EpochOutcome next() throws InterruptedException {
+        EpochOutcome outcome = replay.poll();
+        if (outcome != null) {
+            Integer epoch = replayPending.remove(outcome.trialId());
+            if (epoch == null || epoch != outcome.epoch()) {
+                throw new IllegalStateException("experiment dir " + experiment.dir() + ": its log has trial="
+                    + outcome.trialId() + " epoch=" + outcome.epoch() + " next, but this search is running "
+                    + (epoch == null ? "no epoch of that trial" : "its epoch=" + epoch)
+                    + ": the search no longer replays the recorded one");
+            }
+            table.endEpoch(table.get(outcome.trialId()), outcome);
+            outstanding--;
+            return outcome;
+        }
+        outcome = recovered.poll();
+        if (outcome != null) {
+            table.endEpoch(table.get(outcome.trialId()), outcome);
+        } else {
+            outcome = runUntilAnOutcome();
+        }
+        if (outcome != null && experiment != null) {
+            experiment.appendOutcome(outcome);
+        }
+        if (outcome != null) {
+            outstanding--;
+        }
+        return outcome;
+    }
+
+    /** Epochs granted whose outcome {@link #next()} has not returned yet: the trials in hand. */
+    public int outstanding() {
+        return outstanding;
+    }
+
+    private EpochOutcome runUntilAnOutcome() throws InterruptedException {
+        while (ready.isEmpty()) {
+            if (!cancelled) {
+                dispatch();
+            }
+            if (inFlight > 0) {
+                WorkerEvent event = transport.poll(POLL_MILLIS, TimeUnit.MILLISECONDS);
+                if (event != null) {
+                    handle(event);
+                }
+                continue;
+            }
+            if (cancelled) {
+                return null;
+            }
+            waitForLostWorkers();
+        }
+        return ready.poll();
+    }
+
+    /** Nothing runs yet trials are queued: only lost workers can run them. Waits for one to come back. */
+    private void waitForLostWorkers() throws InterruptedException {
+        List<Integer> queued = table.all().stream().filter(t -> t.phase() == Phase.QUEUED)
+            .map(Trial::id).filter(id -> !replayPending.containsKey(id)).toList();
+        if (queued.isEmpty()) {
+            throw new IllegalStateException("next() with no epoch granted: the driver must run an epoch first");
+        }
+        List<Integer> lost = lostWorkers();
+        if (lost.isEmpty()) {
+            throw new IllegalStateException("trials " + queued + " have epochs queued but no worker of "
+                + transport.name() + " can run them (placement " + context.placement() + ")");
+        }
+        long waitMillis = transport.rejoinWaitMillis();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(waitMillis);
+        while (true) {
+            long left = deadline - System.nanoTime();
+            WorkerEvent event = left <= 0 ? null : transport.poll(left, TimeUnit.NANOSECONDS);
+            if (event == null) {
+                throw new IllegalStateException("no live worker holds the partitions the queued trials " + queued
+                    + " need; workers lost: " + lostWorkers() + " of " + transport.name() + ", none back within "
+                    + waitMillis + " ms (placement " + context.placement() + ")");
+            }
+            handle(event);
+            if (event instanceof WorkerEvent.Joined) {
+                return;
+            }
+        }
+    }
+
+    private List<Integer> lostWorkers() {
+        List<Integer> lost = new ArrayList<>();
+        for (int w = 0; w < down.length; w++) {
+            if (down[w]) {
+                lost.add(w);
+            }
+        }
+        return lost;
+    }
+
+    /** Gives every idle worker that is up the unit its scheduler picks. */
+    private void dispatch() {
+        for (int w = 0; w < running.length; w++) {
+            if (running[w] != null || down[w]) {
+                continue;
+            }
+            Unit unit = scheduler.next(w);
+            if (unit != null) {
+                launch(unit);
+            }
+        }
+    }
+
+    private void launch(Unit unit) {
+        Trial trial = table.get(unit.trial());
+        TrialState state = trial.state();
+        boolean handedOver = state instanceof TrialState.Live;
+        if (handedOver && !transport.sharesMemory()) {
+            throw new IllegalStateException(trial + " has a live state but " + transport.name()
+                + " runs units in other processes");
+        }
+        table.started(trial, unit.worker(), handedOver);
+        UnitWork work = new UnitWork(trial.id(), unit.epoch(), unit.partition(), trial.config(), trial.seed(), state,
+            trial.visitedThisEpoch().size() == table.partitions() - 1);
+        running[unit.worker()] = work;
+        inFlight++;
+        transport.start(unit.worker(), work);
+    }
+
+    private void handle(WorkerEvent event) {
+        if (event instanceof WorkerEvent.UnitDone done) {
+            unitDone(done);
+        } else if (event instanceof WorkerEvent.Lost lost) {
+            workerLost(lost);
+        } else if (event instanceof WorkerEvent.Joined joined) {
+            down[joined.worker()] = false;
+            LOG.info("worker {} of {} is back", joined.worker(), transport.name());
+        }
+    }
+
+    private void unitDone(WorkerEvent.UnitDone done) {
+        int w = done.worker();
+        UnitWork work = done.work();
+        if (running[w] == null || running[w].trialId() != work.trialId() || running[w].partition() != work.partition()) {
+            LOG.debug("ignoring a late result from worker {} for trial {}: its unit was re-queued", w, work.trialId());
+            return;
+        }
+        running[w] = null;
+        inFlight--;
+        UnitResult result = done.result();
+        Trial trial = table.get(work.trialId());
+        if (result.fatal() != null) {
+            cancel(); // nothing more starts; close() lets the units in flight end
+            throw new IllegalStateException("worker=" + w + " of " + transport.name() + " failed on trial="
+                + work.trialId() + " epoch=" + work.epoch() + " partition=" + work.partition() + ": " + result.fatal()
+                + "; the run stops (units completed before are kept in the experiment directory, if any: run the"
+                + " search again to resume)", result.fatal());
+        }
+        UnitRecord record = new UnitRecord(work.trialId(), work.epoch(), work.partition(), w, result.startNanos(),
+            result.endNanos());
+        records.add(record);
+        if (!result.succeeded()) {
+            List<Integer> visited = new ArrayList<>(trial.visitedThisEpoch());
+            visited.add(work.partition());
+            EpochOutcome failed = new EpochOutcome(trial.id(), work.epoch(), null, Double.NaN, result.failure(), visited);
+            scheduler.withdraw(trial);
+            table.endEpoch(trial, failed);
+            ready.add(failed);
+            return;
+        }
+        Dataset partition = context.partitions().get(work.partition());
+        boolean epochOver = table.unitDone(trial, work.partition(), result.loss() * partition.size(), result.state());
+        // durable (with an experiment directory) before the trial moves on
+        context.journal().unitDone(new CompletedUnit(record, trial.visitedThisEpoch(), trial.lossSum(),
+            result.metrics(), result.checkpoint()));
+        onUnit.accept(record);
+        if (!epochOver) {
+            scheduler.offer(trial);
+            return;
+        }
+        EpochOutcome outcome = new EpochOutcome(trial.id(), work.epoch(), result.metrics(),
+            trial.lossSum() / context.trainingRecords(), null, trial.visitedThisEpoch());
+        scheduler.withdraw(trial);
+        table.endEpoch(trial, outcome);
+        ready.add(outcome);
+    }
+
+    private void workerLost(WorkerEvent.Lost lost) {
+        int w = lost.worker();
+        if (down[w]) {
+            return;
+        }
+        down[w] = true;
+        LOG.warn("worker {} of {} lost: {}", w, transport.name(), lost.reason());
+        UnitWork work = running[w];
+        if (work == null) {
+            return;
+        }
+        running[w] = null;
+        inFlight--;
+        Trial trial = table.get(work.trialId());
+        if (work.state() instanceof TrialState.Live) {
+            throw new IllegalStateException("worker=" + w + " was lost with the only copy of trial=" + trial.id()
+                + "'s state: " + lost.reason());
+        }
+        table.unitLost(trial);
+        scheduler.lost(new Unit(work.trialId(), work.epoch(), work.partition(), w), trial);
+        LOG.warn("trial {} epoch {} partition {} re-queued for another worker", work.trialId(), work.epoch(),
+            work.partition());
+    }
+
+    /**
+     * Pauses an idle trial: its state leaves memory as bytes. When the trainable cannot serialise
+     * it, the trial fails (its next epoch, if the strategy resumes it, ends failed at once).
+     */
+    public void pause(int trialId) {
+        Trial trial = table.get(trialId);
+        TrialState state = trial.state();
+        if (state instanceof TrialState.Live live) {
+            TrainableState object = live.state();
+            byte[] bytes;
+            try {
+                bytes = object.toBytes();
+            } catch (RuntimeException e) {
+                failQuietly(trial, "cannot pause: toBytes() threw " + UnitRunner.describe(e), object);
+                return;
+            }
+            String closeFailure = closeQuietly(object);
+            if (closeFailure != null) {
+                table.fail(trial, "cannot pause: " + closeFailure);
+                return;
+            }
+            state = new TrialState.Bytes(bytes);
+        }
+        scheduler.withdraw(trial);
+        table.pause(trial, state);
+    }
+
+    /**
+     * Ends a trial with {@code end} (completed, stopped or cancelled) and frees its state, or, for
+     * a trial that failed already, records its end. When freeing the state throws, the trial
+     * fails instead; the search goes on.
+     */
+    public void end(int trialId, Phase end) {
+        Trial trial = table.get(trialId);
+        if (!trial.phase().terminal()) {
+            scheduler.withdraw(trial);
+            String closeFailure = trial.state() instanceof TrialState.Live live ? closeQuietly(live.state()) : null;
+            if (closeFailure != null) {
+                table.fail(trial, "cannot release the trial's state: " + closeFailure);
+            } else {
+                table.end(trial, end);
+            }
+        }
+        if (experiment != null && trial.phase() != Phase.CANCELLED) { // a cancelled run's trials end only for this run
+            experiment.trialEnded(trialId, trial.phase().name().toLowerCase(java.util.Locale.ROOT));
+        }
+    }
+
+    private void failQuietly(Trial trial, String reason, TrainableState state) {
+        String closeFailure = closeQuietly(state);
+        scheduler.withdraw(trial);
+        table.fail(trial, closeFailure == null ? reason : reason + "; then " + closeFailure);
+    }
+
+    private static String closeQuietly(TrainableState state) {
+        try {
+            state.close();
+            return null;
+        } catch (RuntimeException e) {
+            return "close() threw " + UnitRunner.describe(e);
+        }
+    }
+
+    /** Stops starting units: those in flight finish, then {@link #next()} returns null. Any thread. */
+    public void cancel() {
+        cancelled = true;
+        transport.cancel();
+    }
+
+    /** Whether the search was cancelled. */
+    public boolean cancelled() {
+        return cancelled;
+    }
+
+    /** Closes the transport and frees every state still live. */
+    @Override
+    public void close() {
+        try {
+            transport.close();
+        } finally {
+            for (Trial trial : table.all()) {
+                if (trial.state() instanceof TrialState.Live live) {
+                    String failure = closeQuietly(live.state());
+                    if (failure != null) {
+                        LOG.warn("trial {}: freeing its state at the end of the search: {}", trial.id(), failure);
+                    }
+                }
+            }
+        }
+    }
+}

@@ -1,0 +1,100 @@
+package org.cerebro.runtime;
+
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Deque;
+import org.cerebro.runtime.TrialTable.Trial;
+
+/**
+ * Task parallelism: a worker takes a trial and trains it through its epoch itself, no hops,
+ * visiting the partitions in the trial's fixed order, so a trial's results equal those under
+ * fixed-order MOP. Every worker must be able to read every partition: on one machine they share
+ * the one copy in memory; on a cluster each worker needs all the data. Trials wait for a worker
+ * in the order they were queued; a trial whose epoch ended leaves its worker, which takes the
+ * next waiting trial.
+ *
+ * <p>Not thread-safe: one scheduling thread.
+ */
+public final class TaskParallelScheduler implements UnitScheduler {
+    private final TrialTable table;
+    private final Deque<Integer> waiting = new ArrayDeque<>();
+    private final int[] owned; // per worker: its trial, or -1
+    private int[] owner = new int[0];
+    private boolean[] queued = new boolean[0];
+
+    /**
+     * @param table   where trials stand
+     * @param workers the workers
+     */
+    public TaskParallelScheduler(TrialTable table, int workers) {
+        if (workers < 1) {
+            throw new IllegalArgumentException("workers=" + workers + " expected >= 1");
+        }
+        this.table = table;
+        this.owned = new int[workers];
+        Arrays.fill(owned, -1);
+    }
+
+    private void grow() {
+        int from = owner.length;
+        if (from < table.idCapacity()) {
+            owner = Arrays.copyOf(owner, table.idCapacity());
+            Arrays.fill(owner, from, owner.length, -1);
+            queued = Arrays.copyOf(queued, table.idCapacity());
+        }
+    }
+
+    @Override
+    public void offer(Trial trial) {
+        grow();
+        int t = trial.id();
+        queued[t] = true;
+        if (owner[t] < 0 && !waiting.contains(t)) {
+            waiting.add(t);
+        }
+    }
+
+    @Override
+    public void withdraw(Trial trial) {
+        grow();
+        int t = trial.id();
+        queued[t] = false;
+        waiting.remove(t);
+        disown(t);
+    }
+
+    @Override
+    public Unit next(int worker) {
+        int t = owned[worker];
+        if (t < 0) {
+            Integer head = waiting.poll();
+            if (head == null) {
+                return null;
+            }
+            t = head;
+            owned[worker] = t;
+            owner[t] = worker;
+        }
+        if (!queued[t]) {
+            return null; // its unit runs, or it waits for the search's decision
+        }
+        queued[t] = false;
+        Trial trial = table.get(t);
+        return new Unit(t, trial.epochsDone() + 1, trial.nextInOrder(), worker);
+    }
+
+    @Override
+    public void lost(Unit unit, Trial trial) {
+        grow();
+        disown(unit.trial());
+        queued[unit.trial()] = true;
+        waiting.addFirst(unit.trial()); // first in line: it was already under way
+    }
+
+    private void disown(int t) {
+        if (owner[t] >= 0) {
+            owned[owner[t]] = -1;
+            owner[t] = -1;
+        }
+    }
+}

@@ -1,0 +1,26 @@
+package org.cerebro.runtime;
+
+import org.cerebro.runtime.TrialTable.Trial;
+
+/**
+ * Decides which unit an idle worker runs next. It reads where each trial stands from the
+ * {@link TrialTable} (the one owner of that) and keeps only its own indexes of which trial may
+ * go where. The kernel drives it: {@link #offer} when a trial has a unit to run, {@link #next}
+ * when a worker is idle, {@link #withdraw} when a trial no longer has one (epoch over, paused,
+ * ended), {@link #lost} when a unit's worker was lost.
+ *
+ * <p>Not thread-safe: the kernel's thread (or a simulator's).
+ */
+public interface UnitScheduler {
+    /** {@code trial} is {@link TrialTable.Phase#QUEUED}: it needs a worker for its next unit. */
+    void offer(Trial trial);
+
+    /** {@code trial} has no unit to run until it is offered again. */
+    void withdraw(Trial trial);
+
+    /** The unit worker {@code worker} should run now, or null when nothing fits it; the trial is no longer offered. */
+    Unit next(int worker);
+
+    /** {@code unit} was lost with its worker; its trial, queued again, must run it elsewhere. */
+    void lost(Unit unit, Trial trial);
+}

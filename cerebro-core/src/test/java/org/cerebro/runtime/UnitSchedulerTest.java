@@ -1,0 +1,184 @@
+package org.cerebro.runtime;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.cerebro.exec.EpochOutcome;
+import org.cerebro.exec.Placement;
+import org.cerebro.exec.TrialProgress;
+import org.cerebro.exec.TrialState;
+import org.cerebro.exec.VisitPolicy;
+import org.cerebro.runtime.TrialTable.Phase;
+import org.cerebro.runtime.TrialTable.Trial;
+import org.cerebro.space.Config;
+import org.cerebro.train.Metrics;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The unit schedulers over the trial table: trials restored mid-epoch, and task parallelism, keep
+ * every trial's fixed visit order; a trial never runs on two workers at once.
+ */
+class UnitSchedulerTest {
+    private static final int PARTITIONS = 5;
+    private static final long SEED = 11;
+
+    private final TrialTable table = new TrialTable(PARTITIONS, SEED);
+
+    private Trial register(int id) {
+        return table.register(id, Config.of(Map.of("id", id)), id);
+    }
+
+    /** Ends the trial's current epoch as if it had run elsewhere (a replayed epoch). */
+    private void replayEpoch(Trial trial) {
+        table.grant(trial);
+        table.endEpoch(trial, new EpochOutcome(trial.id(), trial.epochsDone() + 1, Metrics.of(0, 0), 0, null, List.of()));
+    }
+
+    /**
+     * Runs every queued trial until it has done {@code epochs} epochs, workers taking turns as the
+     * kernel's loop does; returns each trial's units in order.
+     */
+    private Map<Integer, List<Unit>> drain(UnitScheduler scheduler, int workers, int epochs) {
+        Map<Integer, List<Unit>> byTrial = new HashMap<>();
+        Unit[] running = new Unit[workers];
+        while (table.count(Phase.QUEUED) + table.count(Phase.TRAINING) > 0) {
+            boolean progressed = false;
+            for (int w = 0; w < workers; w++) {
+                if (running[w] == null) {
+                    running[w] = scheduler.next(w);
+                    if (running[w] != null) {
+                        table.started(table.get(running[w].trial()), w, false);
+                    }
+                }
+            }
+            for (int w = 0; w < workers; w++) {
+                Unit unit = running[w];
+                if (unit == null) {
+                    continue;
+                }
+                for (int other = 0; other < workers; other++) {
+                    assertTrue(other == w || running[other] == null || running[other].trial() != unit.trial(),
+                        "a trial on two workers");
+                }
+                byTrial.computeIfAbsent(unit.trial(), t -> new ArrayList<>()).add(unit);
+                Trial trial = table.get(unit.trial());
+                if (table.unitDone(trial, unit.partition(), 0, TrialState.NONE)) {
+                    scheduler.withdraw(trial);
+                    table.endEpoch(trial, new EpochOutcome(trial.id(), unit.epoch(), Metrics.of(0, 0), 0, null,
+                        trial.visitedThisEpoch()));
+                    if (trial.epochsDone() < epochs) {
+                        table.grant(trial);
+                        scheduler.offer(trial);
+                    } else {
+                        table.end(trial, Phase.COMPLETED);
+                    }
+                } else {
+                    scheduler.offer(trial);
+                }
+                running[w] = null;
+                progressed = true;
+            }
+            assertTrue(progressed, "no worker got a unit while epochs are queued");
+        }
+        return byTrial;
+    }
+
+    @Test
+    void aTrialRestoredMidEpochGoesOnInItsFixedOrder() {
+        List<Integer> order = VisitOrder.of(SEED, 3, 2, PARTITIONS);
+        MopScheduler scheduler = new MopScheduler(table, Placement.replicated(2, PARTITIONS, 1), VisitPolicy.FIXED, SEED);
+        Trial trial = register(3);
+        replayEpoch(trial);
+        table.restore(trial, new TrialProgress(1, order.subList(0, 2), 0, new byte[0]));
+        table.grant(trial);
+        scheduler.offer(trial);
+        List<Integer> visited = drain(scheduler, 2, 3).get(3).stream().map(Unit::partition).toList();
+        List<Integer> expected = new ArrayList<>(order.subList(2, PARTITIONS));
+        expected.addAll(VisitOrder.of(SEED, 3, 3, PARTITIONS));
+        assertEquals(expected, visited);
+        assertEquals(3, trial.epochsDone());
+    }
+
+    @Test
+    void freeOrderRestoredMidEpochVisitsOnlyTheRest() {
+        MopScheduler scheduler = new MopScheduler(table, Placement.replicated(2, PARTITIONS, 1), VisitPolicy.FREE, SEED);
+        Trial trial = register(0);
+        table.restore(trial, new TrialProgress(0, List.of(4, 1), 0, new byte[0]));
+        table.grant(trial);
+        scheduler.offer(trial);
+        Set<Integer> rest = new HashSet<>();
+        drain(scheduler, 2, 1).get(0).forEach(u -> rest.add(u.partition()));
+        assertEquals(Set.of(0, 2, 3), rest);
+        assertThrows(IllegalArgumentException.class,
+            () -> table.restore(register(1), new TrialProgress(0, List.of(2, 2), 0, new byte[0])));
+        assertThrows(IllegalArgumentException.class,
+            () -> table.restore(register(2), new TrialProgress(0, List.of(0, 1, 2, 3, 4), 0, new byte[0])));
+        assertThrows(IllegalStateException.class,
+            () -> table.restore(register(5), new TrialProgress(1, List.of(), 0, new byte[0])), "at another epoch");
+    }
+
+    @Test
+    void taskParallelismKeepsEachTrialsEpochOnOneWorkerInItsFixedOrder() {
+        TaskParallelScheduler scheduler = new TaskParallelScheduler(table, 3);
+        for (int t = 0; t < 7; t++) {
+            Trial trial = register(t);
+            table.grant(trial);
+            scheduler.offer(trial);
+        }
+        Trial late = register(7);
+        table.restore(late, new TrialProgress(0, List.of(VisitOrder.of(SEED, 7, 1, PARTITIONS).get(0)), 0, new byte[0]));
+        table.grant(late);
+        scheduler.offer(late);
+        Map<Integer, List<Unit>> byTrial = drain(scheduler, 3, 2);
+        for (int t = 0; t < 7; t++) {
+            List<Unit> units = byTrial.get(t);
+            assertEquals(2 * PARTITIONS, units.size(), "trial " + t);
+            for (int e = 0; e < 2; e++) {
+                List<Unit> epoch = units.subList(e * PARTITIONS, (e + 1) * PARTITIONS);
+                assertEquals(VisitOrder.of(SEED, t, e + 1, PARTITIONS), epoch.stream().map(Unit::partition).toList());
+                assertEquals(1, epoch.stream().map(Unit::worker).distinct().count(), "no hop within an epoch: " + epoch);
+                assertEquals(e + 1, epoch.get(0).epoch(), "epochs are 1-based");
+            }
+        }
+        List<Unit> lateUnits = byTrial.get(7);
+        assertEquals(VisitOrder.of(SEED, 7, 1, PARTITIONS).subList(1, PARTITIONS),
+            lateUnits.subList(0, PARTITIONS - 1).stream().map(Unit::partition).toList());
+    }
+
+    @Test
+    void taskParallelismHandsALostUnitsTrialToTheNextFreeWorker() {
+        TaskParallelScheduler scheduler = new TaskParallelScheduler(table, 2);
+        Trial trial = register(0);
+        table.grant(trial);
+        scheduler.offer(trial);
+        Unit first = scheduler.next(0);
+        table.started(trial, 0, false);
+        assertNull(scheduler.next(1), "one trial, one worker");
+        table.unitLost(trial);
+        scheduler.lost(first, trial);
+        Unit again = scheduler.next(1);
+        assertEquals(first.partition(), again.partition());
+        assertEquals(1, again.worker());
+        assertNull(scheduler.next(0), "its first worker no longer owns it");
+    }
+
+    @Test
+    void theTableRefusesTransitionsTheLifecycleDoesNotHave() {
+        Trial trial = register(0);
+        assertThrows(IllegalStateException.class, () -> table.started(trial, 0, false), "idle: no unit to start");
+        table.grant(trial);
+        assertThrows(IllegalStateException.class, () -> table.pause(trial, TrialState.NONE), "queued: not pausable");
+        table.fail(trial, "boom");
+        assertThrows(IllegalStateException.class, () -> table.grant(trial), "failed is final");
+        assertEquals("boom", trial.failure());
+        assertThrows(IllegalStateException.class, () -> register(0), "registered once");
+    }
+}
