@@ -13,18 +13,20 @@ import java.util.Map;
 import java.util.zip.CRC32C;
 import org.cerebro.exec.Checkpoint;
 import org.cerebro.exec.EpochOutcome;
+import org.cerebro.space.Config;
 import org.cerebro.train.Metrics;
 
 /**
  * The catalog's value formats: {@code [kind int][version int][fields...][crc32c int]}, fields
- * big-endian through {@link DataOutputStream}, strings as modified UTF-8, and a trailing CRC-32C
+ * big-endian through {@link DataOutputStream}, strings as modified UTF-8, a trial's config as
+ * {@link Config#toBytes()} (every value with its type), and a trailing CRC-32C
  * over everything before it. A value that fails its CRC, kind or version decodes to null: the
  * caller falls back to an older copy rather than trusting it.
  */
 final class CatalogCodec {
     static final int TRIAL = 0x43545231;   // "CTR1"
     static final int OUTCOME = 0x434F5531; // "COU1"
-    static final int VERSION = 1;
+    static final int VERSION = 2;
 
     private CatalogCodec() {
     }
@@ -33,7 +35,9 @@ final class CatalogCodec {
         return write(TRIAL, out -> {
             out.writeLong(r.seq());
             out.writeInt(r.trialId());
-            out.writeUTF(r.config());
+            byte[] config = r.config().toBytes();
+            out.writeInt(config.length);
+            out.write(config);
             out.writeLong(r.trialSeed());
             out.writeUTF(r.status());
             out.writeInt(r.epochsDone());
@@ -57,7 +61,7 @@ final class CatalogCodec {
         return read(value, TRIAL, in -> {
             long seq = in.readLong();
             int trialId = in.readInt();
-            String config = in.readUTF();
+            Config config = readConfig(in);
             long trialSeed = in.readLong();
             String status = in.readUTF();
             int epochsDone = in.readInt();
@@ -121,6 +125,19 @@ final class CatalogCodec {
             metrics = new Metrics(loss, accuracy, extra);
         }
         return new EpochOutcome(trialId, epoch, metrics, trainLoss, failure, readInts(in));
+    }
+
+    private static Config readConfig(DataInputStream in) throws IOException {
+        int length = in.readInt();
+        if (length < 0 || length > 1 << 20) {
+            throw new IOException("config length=" + length);
+        }
+        byte[] bytes = in.readNBytes(length);
+        try {
+            return Config.fromBytes(bytes, CatalogCodec.class.getClassLoader());
+        } catch (IllegalArgumentException e) {
+            throw new IOException(e.getMessage(), e);
+        }
     }
 
     private static void writeInts(DataOutputStream out, List<Integer> values) throws IOException {

@@ -233,14 +233,14 @@ public final class Experiment implements AutoCloseable {
      *
      * @throws IllegalStateException when the recorded trial had another config or seed
      */
-    public void trialStarted(int trialId, String canonicalConfig, long trialSeed) {
+    public void trialStarted(int trialId, org.cerebro.space.Config config, long trialSeed) {
         TrialRecord known = current.get(trialId);
         if (known == null) {
-            write(TrialRecord.started(trialId, canonicalConfig, trialSeed));
-        } else if (!known.config().equals(canonicalConfig) || known.trialSeed() != trialSeed) {
+            write(TrialRecord.started(trialId, config, trialSeed));
+        } else if (!known.config().equals(config) || known.trialSeed() != trialSeed) {
             throw new IllegalStateException("experiment dir " + dir + ": trial=" + trialId + " was recorded with config="
                 + known.config() + " seed=" + known.trialSeed() + " but the search now starts it with config="
-                + canonicalConfig + " seed=" + trialSeed + ": the strategy no longer replays the recorded search");
+                + config + " seed=" + trialSeed + ": the strategy no longer replays the recorded search");
         }
     }
 

@@ -5,6 +5,7 @@ import java.util.List;
 import org.cerebro.exec.Checkpoint;
 import org.cerebro.exec.CompletedUnit;
 import org.cerebro.exec.EpochOutcome;
+import org.cerebro.space.Config;
 
 /**
  * What the catalog knows of one trial after its latest durable unit. Immutable: each change is
@@ -12,7 +13,7 @@ import org.cerebro.exec.EpochOutcome;
  *
  * @param seq            increases with every write of this trial's record
  * @param trialId        the trial
- * @param config         its config, canonical form
+ * @param config         its config, every value with its type
  * @param trialSeed      its seed
  * @param status         running, completed, stopped or failed
  * @param epochsDone     epochs completed
@@ -22,7 +23,7 @@ import org.cerebro.exec.EpochOutcome;
  * @param checkpoint     its state after the last of them, or null before its first unit
  * @param history        every completed epoch's outcome, with its visit order
  */
-record TrialRecord(long seq, int trialId, String config, long trialSeed, String status, int epochsDone,
+record TrialRecord(long seq, int trialId, Config config, long trialSeed, String status, int epochsDone,
                    List<Integer> partitionsDone, double lossSum, long unitsDone, Checkpoint checkpoint,
                    List<EpochOutcome> history) {
     static final String RUNNING = "running";
@@ -33,7 +34,7 @@ record TrialRecord(long seq, int trialId, String config, long trialSeed, String 
     }
 
     /** A trial that has just started. */
-    static TrialRecord started(int trialId, String config, long trialSeed) {
+    static TrialRecord started(int trialId, Config config, long trialSeed) {
         return new TrialRecord(0, trialId, config, trialSeed, RUNNING, 0, List.of(), 0, 0, null, List.of());
     }
 

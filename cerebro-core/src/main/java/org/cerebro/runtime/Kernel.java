@@ -187,7 +187,7 @@ public final class Kernel implements AutoCloseable {
     public Trial start(int trialId, Config config, long trialSeed) {
         Trial trial = table.register(trialId, config, trialSeed);
         if (experiment != null) {
-            experiment.trialStarted(trialId, config.canonical(), trialSeed);
+            experiment.trialStarted(trialId, config, trialSeed);
         }
         return trial;
     }

@@ -24,17 +24,11 @@ final class AshaState implements StrategyState {
     private final SearchSpace space;
     private final long seed;
     private final Rung[] rungs;
-    private final Map<Integer, TrialInfo> trials = new HashMap<>();
     private long startNanos;
     private boolean begun;
     private int started;
-    private int running;
-
-    private static final class TrialInfo {
-        int rung;
-        int lastEpoch;
-        boolean running = true;
-    }
+    /** Per trial, the rung it trains towards: its logical place in ASHA, not whether it runs. */
+    private final Map<Integer, Integer> rungOf = new HashMap<>();
 
     /** A trial recorded at a rung; ordered best first, ties by lower id. */
     private static final class Entry {
@@ -112,20 +106,16 @@ final class AshaState implements StrategyState {
         for (int k = rungs.length - 2; k >= 0; k--) {
             if (!rungs[k].candidates.isEmpty()) {
                 int id = rungs[k].promote();
-                TrialInfo trial = trials.get(id);
-                trial.rung = k + 1;
-                trial.running = true;
-                running++;
+                rungOf.put(id, k + 1);
                 return new Decision.Resume(id, rungEpochs[k + 1]);
             }
         }
         if (budgetLeft()) {
             int id = started++;
-            trials.put(id, new TrialInfo());
-            running++;
+            rungOf.put(id, 0);
             return new Decision.Start(id, space.sample(seed, id), rungEpochs[0]);
         }
-        return running > 0 ? Decision.WAIT : Decision.DONE;
+        return Decision.WAIT; // a running trial may still earn a promotion
     }
 
     private boolean budgetLeft() {
@@ -136,33 +126,25 @@ final class AshaState implements StrategyState {
 
     @Override
     public EpochDecision epochEnded(int trialId, int epoch, double score) {
-        TrialInfo trial = trials.get(trialId);
-        if (trial == null || !trial.running || epoch != trial.lastEpoch + 1) {
-            throw new IllegalStateException("trial=" + trialId + " epoch=" + epoch + " expected a running trial's next epoch"
-                + (trial == null ? " (unknown trial)" : " " + (trial.lastEpoch + 1)));
+        Integer rung = rungOf.get(trialId);
+        if (rung == null || epoch > rungEpochs[rung]) {
+            throw new IllegalStateException("trial=" + trialId + " epoch=" + epoch + " expected a started trial at or below"
+                + " its rung's " + (rung == null ? "(unknown trial)" : rungEpochs[rung] + " epochs"));
         }
-        trial.lastEpoch = epoch;
-        if (epoch < rungEpochs[trial.rung]) {
+        if (epoch < rungEpochs[rung]) {
             return EpochDecision.CONTINUE;
         }
-        trial.running = false;
-        running--;
-        if (trial.rung == rungs.length - 1) {
-            rungs[trial.rung].recorded.add(trialId);
+        if (rung == rungs.length - 1) {
+            rungs[rung].recorded.add(trialId);
             return EpochDecision.STOP;
         }
-        rungs[trial.rung].add(new Entry(score, trialId));
+        rungs[rung].add(new Entry(score, trialId));
         return EpochDecision.PAUSE;
     }
 
     @Override
     public void trialFailed(int trialId, int epoch, String reason) {
-        TrialInfo trial = trials.get(trialId);
-        if (trial == null || !trial.running) {
-            throw new IllegalStateException("trial=" + trialId + " failed but is not running");
-        }
-        trial.running = false;
-        running--;
+        // a failed trial is never recorded at a rung, so never promoted
     }
 
     @Override

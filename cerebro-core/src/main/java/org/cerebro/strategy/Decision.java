@@ -25,11 +25,14 @@ public sealed interface Decision {
     record Resume(int trialId, int targetEpoch) implements Decision {
     }
 
-    /** Nothing to start now: ask again after the next event. */
+    /**
+     * Nothing to start now: ask again after the next event. When no trial is running either, no
+     * event will come: the search is over.
+     */
     record Wait() implements Decision {
     }
 
-    /** The search is over once the running trials end. */
+    /** The strategy will never start or resume another trial: the search is over once the running trials end. */
     record Done() implements Decision {
     }
 

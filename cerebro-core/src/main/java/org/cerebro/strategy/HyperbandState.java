@@ -20,13 +20,11 @@ final class HyperbandState implements StrategyState {
     private final SearchSpace space;
     private final long seed;
     private int nextId;
-    private int running;
 
+    /** A trial's logical place: its bracket and the rung it trains towards (not whether it runs). */
     private static final class TrialInfo {
         final int bracket;
         int rung;
-        int lastEpoch;
-        boolean running;
 
         TrialInfo(int bracket) {
             this.bracket = bracket;
@@ -43,6 +41,11 @@ final class HyperbandState implements StrategyState {
         int rung;       // the rung whose cohort is still reporting
         int cohort;     // trials of that rung's cohort
         int reported;   // of them, reported or failed
+
+        /** Whether the bracket's last rung has reported in full: it will never start or resume a trial again. */
+        boolean complete() {
+            return rung == plan.rungs().size() - 1 && reported == cohort && pending.isEmpty();
+        }
 
         BracketState(Hyperband.Bracket plan) {
             this.plan = plan;
@@ -69,35 +72,27 @@ final class HyperbandState implements StrategyState {
             if (bracket.started < bracket.plan.rungs().get(0).trials()) {
                 bracket.started++;
                 int id = nextId++;
-                TrialInfo trial = new TrialInfo(b);
-                trial.running = true;
-                trials.put(id, trial);
-                running++;
+                trials.put(id, new TrialInfo(b));
                 return new Decision.Start(id, space.sample(seed, id), bracket.plan.rungs().get(0).epochs());
             }
             if (!bracket.pending.isEmpty()) {
                 int id = bracket.pending.poll();
                 TrialInfo trial = trials.get(id);
                 trial.rung++;
-                trial.running = true;
-                running++;
                 return new Decision.Resume(id, bracket.plan.rungs().get(trial.rung).epochs());
             }
         }
-        return running > 0 ? Decision.WAIT : Decision.DONE;
+        return brackets.stream().allMatch(BracketState::complete) ? Decision.DONE : Decision.WAIT;
     }
 
     @Override
     public EpochDecision epochEnded(int trialId, int epoch, double score) {
-        TrialInfo trial = runningTrial(trialId, epoch);
-        trial.lastEpoch = epoch;
+        TrialInfo trial = started(trialId, epoch);
         BracketState bracket = brackets.get(trial.bracket);
         List<Hyperband.Rung> rungs = bracket.plan.rungs();
         if (epoch < rungs.get(trial.rung).epochs()) {
             return EpochDecision.CONTINUE;
         }
-        trial.running = false;
-        running--;
         bracket.recorded.get(trial.rung).add(trialId);
         bracket.scores.put(trialId, score);
         boolean last = trial.rung == rungs.size() - 1;
@@ -107,13 +102,7 @@ final class HyperbandState implements StrategyState {
 
     @Override
     public void trialFailed(int trialId, int epoch, String reason) {
-        TrialInfo trial = trials.get(trialId);
-        if (trial == null || !trial.running) {
-            throw new IllegalStateException("trial=" + trialId + " failed but is not running");
-        }
-        trial.running = false;
-        running--;
-        reported(brackets.get(trial.bracket));
+        reported(brackets.get(started(trialId, epoch).bracket));
     }
 
     /** Counts one report at the bracket's current rung; on the cohort's last, promotes the best. */
@@ -137,11 +126,10 @@ final class HyperbandState implements StrategyState {
         bracket.reported = 0;
     }
 
-    private TrialInfo runningTrial(int trialId, int epoch) {
+    private TrialInfo started(int trialId, int epoch) {
         TrialInfo trial = trials.get(trialId);
-        if (trial == null || !trial.running || epoch != trial.lastEpoch + 1) {
-            throw new IllegalStateException("trial=" + trialId + " epoch=" + epoch + " expected a running trial's next epoch"
-                + (trial == null ? " (unknown trial)" : " " + (trial.lastEpoch + 1)));
+        if (trial == null) {
+            throw new IllegalStateException("trial=" + trialId + " epoch=" + epoch + ": not a trial this strategy started");
         }
         return trial;
     }

@@ -1,8 +1,6 @@
 package org.cerebro.strategy;
 
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.function.LongFunction;
 import org.cerebro.space.Config;
 
@@ -15,7 +13,6 @@ final class IndependentTrials implements StrategyState {
     private final long count;
     private final int epochs;
     private final LongFunction<Config> configs;
-    private final Map<Integer, Integer> running = new HashMap<>(); // trial -> last epoch ended
     private long started;
 
     IndependentTrials(long count, int epochs, LongFunction<Config> configs) {
@@ -31,30 +28,23 @@ final class IndependentTrials implements StrategyState {
                 throw new IllegalStateException("more than " + Integer.MAX_VALUE + " trials started");
             }
             int id = (int) started++;
-            running.put(id, 0);
             return new Decision.Start(id, configs.apply(id), epochs);
         }
-        return running.isEmpty() ? Decision.DONE : Decision.WAIT;
+        return Decision.DONE;
     }
 
     @Override
     public EpochDecision epochEnded(int trialId, int epoch, double score) {
-        Integer last = running.get(trialId);
-        if (last == null || epoch != last + 1) {
-            throw new IllegalStateException("trial=" + trialId + " epoch=" + epoch + " expected a running trial's epoch "
-                + (last == null ? "(not running)" : String.valueOf(last + 1)));
+        if (trialId < 0 || trialId >= started || epoch < 1 || epoch > epochs) {
+            throw new IllegalStateException("trial=" + trialId + " epoch=" + epoch + " expected a started trial (0.."
+                + (started - 1) + ") and an epoch in 1.." + epochs);
         }
-        if (epoch >= epochs) {
-            running.remove(trialId);
-            return EpochDecision.STOP;
-        }
-        running.put(trialId, epoch);
-        return EpochDecision.CONTINUE;
+        return epoch == epochs ? EpochDecision.STOP : EpochDecision.CONTINUE;
     }
 
     @Override
     public void trialFailed(int trialId, int epoch, String reason) {
-        running.remove(trialId);
+        // nothing to learn: the trial is simply over
     }
 
     @Override

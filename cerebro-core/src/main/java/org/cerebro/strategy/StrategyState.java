@@ -4,7 +4,10 @@ import java.util.List;
 
 /**
  * The running state machine of a strategy. The driver calls {@link #next()} whenever it has room
- * for another active trial, and reports every epoch's score and every failure.
+ * for another active trial, and reports every epoch's score and every failure of the trials the
+ * strategy started or resumed. Which trials are running is the search's trial table's to know,
+ * not the strategy's: a strategy keeps only its own logical state (rungs, brackets, budgets), and
+ * a search ends when the strategy has nothing to start and no trial is running.
  *
  * <p>Not thread-safe: one driver thread owns it. Every method returns at once: no sleeping, no I/O.
  */
@@ -16,7 +19,6 @@ public interface StrategyState {
      * A trial ended {@code epoch} (1-based) with {@code score} (higher is better).
      *
      * @return whether it trains another epoch, pauses or stops
-     * @throws IllegalStateException for a trial that is not running or an epoch out of order
      */
     EpochDecision epochEnded(int trialId, int epoch, double score);
 

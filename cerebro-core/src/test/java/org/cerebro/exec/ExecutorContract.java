@@ -121,6 +121,47 @@ public abstract class ExecutorContract {
     }
 
     @Test
+    void everyValueTypeCrossesIntactAndGivesTheSequentialResults(@org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) {
+        java.util.function.Function<Executor, org.cerebro.SearchBuilder> typed = executor -> {
+            org.cerebro.SearchBuilder builder = Cerebro.search(TypedMlp.SPACE).trainable(new TypedMlp())
+                .data(train, validation).strategy(Strategy.grid(2)).objective(Objective.maximize("accuracy")).seed(17)
+                .partitions(PARTITIONS).executor(executor).progress(false);
+            return operator() == null ? builder : builder.operator(operator());
+        };
+        SearchResult expected = typed.apply(new SequentialExecutor()).run();
+        // cut short and resumed: the experiment catalog keeps every value's type too
+        java.util.concurrent.atomic.AtomicReference<org.cerebro.RunningSearch> handle =
+            new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.atomic.AtomicInteger units = new java.util.concurrent.atomic.AtomicInteger();
+        handle.set(typed.apply(newExecutor(2)).experimentDir(tmp.resolve("typed"))
+            .listener(new org.cerebro.SearchListener() {
+                @Override
+                public void unitDone(UnitRecord unit, int partitions) {
+                    if (units.incrementAndGet() == 37) {
+                        while (handle.get() == null) {
+                            Thread.onSpinWait();
+                        }
+                        handle.get().cancel();
+                    }
+                }
+            }).build().start());
+        try {
+            assertTrue(handle.get().await(java.time.Duration.ofSeconds(60)).unitsRun() < expected.unitsRun());
+        } catch (Exception e) {
+            throw new AssertionError(e);
+        }
+        SearchResult actual = typed.apply(newExecutor(2)).experimentDir(tmp.resolve("typed")).run();
+        assertTrue(actual.unitsRecovered() > 0, "resumed");
+        assertEquals(16, actual.trials().size());
+        assertTrue(actual.failures().isEmpty(), actual.leaderboardTable(16));
+        assertEquals(expected.trials(), actual.trials());
+        Config first = actual.trials().get(0).config();
+        assertTrue(first.values().get("lr") instanceof Float && first.values().get("hidden") instanceof Long
+            && first.values().get("momentum_on") instanceof Boolean && first.values().get("batch") instanceof TypedMlp.Batch,
+            "values keep their types: " + first.values());
+    }
+
+    @Test
     void adaptiveSearchesPauseAndResumeTrials() {
         SearchResult result = run(Strategy.asha(1, 9, 3).maxTrials(12), newExecutor(2), new MlpTrainable());
         assertEquals(12, result.trials().size());

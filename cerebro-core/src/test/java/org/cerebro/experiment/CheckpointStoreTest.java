@@ -60,10 +60,14 @@ class CheckpointStoreTest {
     void catalogValuesRoundTripAndDamagedOnesDecodeToNull() {
         EpochOutcome outcome = new EpochOutcome(3, 2, new Metrics(0.5, 0.9, Map.of("f1", 0.8)), 0.7, null,
             List.of(2, 0, 1));
-        TrialRecord record = new TrialRecord(7, 3, "hidden=4,lr=0.1", 42, "running", 2, List.of(1), 12.5, 7,
+        org.cerebro.space.Config config = org.cerebro.space.Config.of(Map.of("hidden", 4L, "lr", 0.1f, "act",
+            java.time.DayOfWeek.MONDAY, "bias", true));
+        TrialRecord record = new TrialRecord(7, 3, config, 42, "running", 2, List.of(1), 12.5, 7,
             new Checkpoint("t3.ckpt", 100, 0xCAFE), List.of(outcome,
             new EpochOutcome(3, 3, null, Double.NaN, "training loss=NaN", List.of(0))));
         assertEquals(record, CatalogCodec.decodeTrial(CatalogCodec.encode(record)));
+        assertEquals(Float.class, CatalogCodec.decodeTrial(CatalogCodec.encode(record)).config().values().get("lr")
+            .getClass(), "a Float stays a Float in the catalog");
         assertEquals(outcome, CatalogCodec.decodeOutcome(CatalogCodec.encode(outcome)));
         byte[] bytes = CatalogCodec.encode(record);
         for (int i = 0; i < bytes.length; i += 7) {

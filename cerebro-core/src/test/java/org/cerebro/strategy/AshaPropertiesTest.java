@@ -108,7 +108,7 @@ class AshaPropertiesTest {
         Decision.Resume r = (Decision.Resume) promotion;
         assertEquals(EpochDecision.CONTINUE, state.epochEnded(r.trialId(), 2, 5));
         assertEquals(EpochDecision.STOP, state.epochEnded(r.trialId(), 3, 6));
-        assertEquals(Decision.DONE, state.next());
+        assertEquals(Decision.WAIT, state.next(), "nothing to start, nothing promotable: with nothing running, over");
     }
 
     @Test

@@ -94,7 +94,8 @@ final class FrameChannel implements AutoCloseable {
         receiveTag = mac(receiveKey);
     }
 
-    private static Mac mac(byte[] key) {
+    /** A fresh HMAC-SHA256 keyed with {@code key}. */
+    static Mac mac(byte[] key) {
         try {
             Mac mac = Mac.getInstance("HmacSHA256");
             mac.init(new SecretKeySpec(key, "HmacSHA256"));

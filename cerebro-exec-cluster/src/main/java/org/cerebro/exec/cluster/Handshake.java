@@ -2,11 +2,9 @@ package org.cerebro.exec.cluster;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.security.GeneralSecurityException;
 import java.security.MessageDigest;
 import java.security.SecureRandom;
 import javax.crypto.Mac;
-import javax.crypto.spec.SecretKeySpec;
 
 /**
  * Mutual challenge-response authentication on a shared secret, before any other message, and the
@@ -61,16 +59,11 @@ final class Handshake {
     }
 
     private static byte[] hmac(byte[] key, byte[] label, byte[] first, byte[] second) {
-        try {
-            Mac mac = Mac.getInstance("HmacSHA256");
-            mac.init(new SecretKeySpec(key, "HmacSHA256"));
-            mac.update(label);
-            mac.update(first);
-            mac.update(second);
-            return mac.doFinal();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("HmacSHA256 is not available in this JVM", e);
-        }
+        Mac mac = FrameChannel.mac(key);
+        mac.update(label);
+        mac.update(first);
+        mac.update(second);
+        return mac.doFinal();
     }
 
     /** Tags the channel's frames with the session's keys, {@code toPeer} for ours. */
