@@ -20,9 +20,11 @@ import org.cerebro.train.Trainable;
  * @param strategy   how to search
  * @param objective  what to optimise
  * @param seed       the seed every random choice derives from
+ * @param test       held-out data the best trials are evaluated on once, after the search, or null
+ * @param testTopK   how many of the best trials are evaluated on {@code test}
  */
 public record LogicalSearch(SearchSpace space, Trainable trainable, Dataset train, Dataset validation, DataSpec data,
-                            Strategy strategy, Objective objective, long seed) {
+                            Strategy strategy, Objective objective, long seed, Dataset test, int testTopK) {
     /** Rejects nulls. */
     public LogicalSearch {
         Objects.requireNonNull(space, "space");

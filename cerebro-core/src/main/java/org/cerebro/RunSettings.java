@@ -15,15 +15,19 @@ import org.cerebro.plan.Operator;
  * @param experimentDir the experiment directory to record in and resume from, or null
  * @param profileCache  the file model profiles are cached in, or null
  * @param listeners     progress listeners, in the order added
+ * @param keepModels    how many of the best trials' trained models the result keeps in memory
  */
 public record RunSettings(Executor executor, int partitions, Operator operator, Path experimentDir, Path profileCache,
-                          List<SearchListener> listeners) {
+                          List<SearchListener> listeners, int keepModels) {
     /** Copies the listeners. */
     public RunSettings {
         Objects.requireNonNull(executor, "executor");
         listeners = List.copyOf(listeners);
         if (partitions < 1) {
             throw new IllegalArgumentException("partitions=" + partitions + " expected >= 1");
+        }
+        if (keepModels < 0) {
+            throw new IllegalArgumentException("keepModels=" + keepModels + " expected >= 0");
         }
     }
 }

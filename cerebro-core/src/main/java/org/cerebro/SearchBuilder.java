@@ -39,6 +39,9 @@ public final class SearchBuilder {
     private Boolean progress;
     private java.nio.file.Path experimentDir;
     private org.cerebro.plan.Operator operator;
+    private Dataset test;
+    private int testTopK;
+    private int keepModels = -1;
 
     SearchBuilder(SearchSpace space) {
         this.space = Objects.requireNonNull(space, "space");
@@ -56,6 +59,42 @@ public final class SearchBuilder {
         once("data");
         this.train = Objects.requireNonNull(train, "train");
         this.validation = Objects.requireNonNull(validation, "validation");
+        return this;
+    }
+
+    /**
+     * Held-out test data: after the search, the best trial is evaluated on it once, and its test
+     * metrics appear in the result, the leaderboard and the report next to the validation ones.
+     * Trials are selected on the validation data only, so the test score is an honest estimate.
+     */
+    public SearchBuilder test(Dataset test) {
+        return test(test, 1);
+    }
+
+    /** As {@link #test(Dataset)}, evaluating the best {@code topK} trials (their models are kept: see {@link #keepModels}). */
+    public SearchBuilder test(Dataset test, int topK) {
+        once("test");
+        this.test = Objects.requireNonNull(test, "test");
+        if (topK < 1) {
+            throw new IllegalArgumentException("test topK=" + topK + " expected >= 1");
+        }
+        this.testTopK = topK;
+        return this;
+    }
+
+    /**
+     * How many of the best trials' trained models the result keeps in memory
+     * ({@link SearchResult#bestModel()}, {@link SearchResult#model(int)}); default 1, or the
+     * {@link #test(Dataset, int)} topK when larger. Each costs its state's bytes (parameters and
+     * optimizer state: 12 bytes per parameter with Adam) on the heap. 0 keeps none: models then
+     * come from the experiment directory, if there is one.
+     */
+    public SearchBuilder keepModels(int n) {
+        once("keepModels");
+        if (n < 0) {
+            throw new IllegalArgumentException("keepModels=" + n + " expected >= 0");
+        }
+        this.keepModels = n;
         return this;
     }
 
@@ -178,7 +217,17 @@ public final class SearchBuilder {
             throw new IllegalArgumentException("data: train featureWidth=" + train.featureWidth()
                 + " validation featureWidth=" + validation.featureWidth() + " expected equal");
         }
-        int numClasses = Math.max(train.numClasses(), validation.numClasses());
+        if (test != null && test.featureWidth() != train.featureWidth()) {
+            throw new IllegalArgumentException("data: train featureWidth=" + train.featureWidth() + " test featureWidth="
+                + test.featureWidth() + " expected equal");
+        }
+        int numClasses = Math.max(Math.max(train.numClasses(), validation.numClasses()),
+            test == null ? 0 : test.numClasses());
+        int keep = keepModels >= 0 ? keepModels : Math.max(1, testTopK);
+        if (test != null && keep < testTopK) {
+            throw new IllegalArgumentException("keepModels=" + keep + " but test(..., topK=" + testTopK + ") evaluates "
+                + testTopK + " models: keep at least as many");
+        }
         if (numClasses < 2) {
             throw new IllegalArgumentException("data: numClasses=" + numClasses + " expected>=2 for classification");
         }
@@ -193,13 +242,17 @@ public final class SearchBuilder {
                 + ": more partitions than training records");
         }
         strategy.begin(space, seed); // validates the strategy against the space (grid points, budget)
+        if (experimentDir != null || profileCache != null) {
+            org.cerebro.jvm.JvmFlags.require(experimentDir != null ? "experimentDir (its catalog is a Chronicle Map)"
+                : "profileCache (a Chronicle Map)");
+        }
         List<SearchListener> all = new ArrayList<>(listeners);
         if (progress != null ? progress : System.console() != null) {
             all.add(new ConsoleProgress(System.out));
         }
         return new Search(new LogicalSearch(space, trainable, train, validation,
-            new DataSpec(train.featureWidth(), numClasses), strategy, objective, seed),
-            new RunSettings(chosen, parts, operator, experimentDir, profileCache, all));
+            new DataSpec(train.featureWidth(), numClasses), strategy, objective, seed, test, testTopK),
+            new RunSettings(chosen, parts, operator, experimentDir, profileCache, all, keep));
     }
 
     /** {@code build().run()}. */

@@ -15,6 +15,7 @@ import org.cerebro.plan.PhysicalPlan;
 import org.cerebro.report.HtmlReport;
 import org.cerebro.report.Json;
 import org.cerebro.strategy.RungReport;
+import org.cerebro.train.TrainedModel;
 
 /**
  * The outcome of a search: every trial with its config, per-epoch metrics, status and
@@ -25,10 +26,8 @@ import org.cerebro.strategy.RungReport;
  * epochs completed (more first), then by trial id.
  */
 public final class SearchResult {
-    private static final Comparator<TrialResult> RANKING = Comparator
-        .comparingDouble(TrialResult::finalScore).reversed()
-        .thenComparing(Comparator.comparingInt(TrialResult::epochsCompleted).reversed())
-        .thenComparingInt(TrialResult::trialId);
+    private static final Comparator<TrialResult> RANKING = (a, b) -> rank(a.finalScore(), a.epochsCompleted(),
+        a.trialId(), b.finalScore(), b.epochsCompleted(), b.trialId());
 
     private final String search;
     private final String space;
@@ -42,26 +41,103 @@ public final class SearchResult {
     private final List<org.cerebro.exec.UnitRecord> units;
     private final Duration elapsed;
     private final List<PlannedStage> stages;
+    private final java.util.Map<Integer, TrainedModel> models;
+    private final Path experimentDir;
+    private final org.cerebro.train.Trainable trainable;
+    private final List<String> warnings;
 
     /**
-     * A result as the search driver assembles it at a search's end; users get one from
-     * {@link Search#run()}.
+     * What a finished search assembled (by the search driver; users get a result from
+     * {@link Search#run()}).
+     *
+     * @param search         one line describing the search
+     * @param space          the search space, one parameter per line
+     * @param objective      the objective
+     * @param trials         every trial, by id
+     * @param rungs          the strategy's rungs
+     * @param executor       the executor's name
+     * @param partitions     training partitions
+     * @param unitsRun       units this run ran
+     * @param unitsRecovered units earlier runs made durable
+     * @param units          this run's units, in completion order
+     * @param elapsed        the run's wall-clock time
+     * @param stages         the plans the search was lowered to
+     * @param models         the trained models kept in memory, by trial id
+     * @param experimentDir  the experiment directory other models can be read from, or null
+     * @param trainable      what trained (to read models from the experiment directory)
+     * @param warnings       what went wrong without stopping the search (damage found in the
+     *                       experiment directory, a listener that threw, a test evaluation that failed)
      */
-    public SearchResult(String search, String space, Objective objective, List<TrialResult> trials, List<RungReport> rungs,
+    public record Parts(String search, String space, Objective objective, List<TrialResult> trials, List<RungReport> rungs,
                         String executor, int partitions, long unitsRun, long unitsRecovered,
-                        List<org.cerebro.exec.UnitRecord> units, Duration elapsed, List<PlannedStage> stages) {
-        this.search = search;
-        this.space = space;
-        this.objective = objective;
-        this.trials = List.copyOf(trials);
-        this.rungs = List.copyOf(rungs);
-        this.executor = executor;
-        this.partitions = partitions;
-        this.unitsRun = unitsRun;
-        this.unitsRecovered = unitsRecovered;
-        this.units = List.copyOf(units);
-        this.elapsed = elapsed;
-        this.stages = List.copyOf(stages);
+                        List<org.cerebro.exec.UnitRecord> units, Duration elapsed, List<PlannedStage> stages,
+                        java.util.Map<Integer, TrainedModel> models, Path experimentDir,
+                        org.cerebro.train.Trainable trainable, List<String> warnings) {
+    }
+
+    /** The result of a search, from what the driver assembled. */
+    public SearchResult(Parts parts) {
+        this.search = parts.search();
+        this.space = parts.space();
+        this.objective = parts.objective();
+        this.trials = List.copyOf(parts.trials());
+        this.rungs = List.copyOf(parts.rungs());
+        this.executor = parts.executor();
+        this.partitions = parts.partitions();
+        this.unitsRun = parts.unitsRun();
+        this.unitsRecovered = parts.unitsRecovered();
+        this.units = List.copyOf(parts.units());
+        this.elapsed = parts.elapsed();
+        this.stages = List.copyOf(parts.stages());
+        this.models = java.util.Map.copyOf(parts.models());
+        this.experimentDir = parts.experimentDir();
+        this.trainable = parts.trainable();
+        this.warnings = List.copyOf(parts.warnings());
+    }
+
+    /**
+     * The best trial's trained model (its state after its last epoch), if any trial completed an
+     * epoch: kept in memory by the search ({@code SearchBuilder.keepModels}, 1 by default), or read
+     * from the experiment directory.
+     */
+    public Optional<TrainedModel> bestModel() {
+        return best().map(t -> model(t.trialId()));
+    }
+
+    /**
+     * Trial {@code trialId}'s trained model after its last completed epoch: from memory when the
+     * search kept it (the best {@code keepModels} trials), otherwise from the search's experiment
+     * directory (the search must be over: the directory is locked while it runs).
+     *
+     * @throws IllegalArgumentException when the trial's model was not kept and there is no
+     *                                  experiment directory to read it from, saying how to keep it
+     */
+    public TrainedModel model(int trialId) {
+        TrainedModel kept = models.get(trialId);
+        if (kept != null) {
+            return kept;
+        }
+        if (experimentDir == null) {
+            throw new IllegalArgumentException("trial=" + trialId + "'s model was not kept: the search kept the models of"
+                + " trials " + new TreeSet<>(models.keySet()) + "; keep more with SearchBuilder.keepModels(n), or give"
+                + " the search an experimentDir(...) to read any trial's model from");
+        }
+        try (org.cerebro.experiment.Experiment experiment = org.cerebro.experiment.Experiment.openToRead(experimentDir)) {
+            return experiment.model(trialId, trainable);
+        }
+    }
+
+    /** The trial ids whose models the search kept in memory. */
+    public java.util.Set<Integer> keptModels() {
+        return new TreeSet<>(models.keySet());
+    }
+
+    /**
+     * What went wrong without stopping the search: damage found (and worked around) in the
+     * experiment directory, a listener that threw, a test-set evaluation that failed. Also logged.
+     */
+    public List<String> warnings() {
+        return warnings;
     }
 
     /** The physical plan the search started with. */
@@ -129,8 +205,25 @@ public final class SearchResult {
         return board.isEmpty() ? Optional.empty() : Optional.of(board.get(0));
     }
 
+    /**
+     * The leaderboard's order of two trials: negative when trial A ranks first. Higher final score
+     * first, then more epochs completed, then the lower id.
+     */
+    public static int rank(double scoreA, int epochsA, int idA, double scoreB, int epochsB, int idB) {
+        int byScore = Double.compare(scoreB, scoreA);
+        if (byScore != 0) {
+            return byScore;
+        }
+        return epochsA != epochsB ? Integer.compare(epochsB, epochsA) : Integer.compare(idA, idB);
+    }
+
     /** The ranked trials (failed ones and those without an epoch left out). */
     public List<TrialResult> leaderboard() {
+        return leaderboard(trials);
+    }
+
+    /** {@code trials} ranked as a leaderboard ranks them (failed ones and those without an epoch left out). */
+    public static List<TrialResult> leaderboard(List<TrialResult> trials) {
         List<TrialResult> board = new ArrayList<>();
         for (TrialResult trial : trials) {
             if (trial.status() != TrialStatus.FAILED && trial.epochsCompleted() > 0) {
@@ -190,16 +283,23 @@ public final class SearchResult {
         return elapsed;
     }
 
-    /** The top {@code n} of the leaderboard as a text table. */
+    /**
+     * The top {@code n} of the leaderboard as a text table: the objective's metric on the
+     * validation data, and on the test set for the trials evaluated there.
+     */
     public String leaderboardTable(int n) {
         StringBuilder out = new StringBuilder();
-        out.append(String.format("%-5s %-6s %-10s %6s %10s  %s%n", "rank", "trial", "status", "epochs",
-            objective.metric(), "config"));
+        boolean tested = trials.stream().anyMatch(t -> t.test() != null);
+        String metric = objective.metric();
+        out.append(String.format("%-5s %-6s %-10s %6s %14s%s  %s%n", "rank", "trial", "status", "epochs",
+            "val " + metric, tested ? String.format(" %14s", "test " + metric) : "", "config"));
         List<TrialResult> board = leaderboard();
         for (int i = 0; i < Math.min(n, board.size()); i++) {
             TrialResult t = board.get(i);
-            out.append(String.format("%-5d %-6d %-10s %6d %10s  %s%n", i + 1, t.trialId(), t.status(),
-                t.epochsCompleted(), Json.fixed(objective.metricOf(t.finalScore()), 4), t.config().canonical()));
+            String test = !tested ? "" : String.format(" %14s", t.test() == null ? "-"
+                : Json.fixed(t.test().get(metric), 4));
+            out.append(String.format("%-5d %-6d %-10s %6d %14s%s  %s%n", i + 1, t.trialId(), t.status(),
+                t.epochsCompleted(), Json.fixed(objective.metricOf(t.finalScore()), 4), test, t.config().canonical()));
         }
         if (!failures().isEmpty()) {
             out.append(failures().size()).append(" trial(s) failed; see failures()").append(System.lineSeparator());
@@ -209,13 +309,14 @@ public final class SearchResult {
 
     /**
      * One CSV row per trial: id, config id, status, epochs, the objective's metric at the last
-     * epoch, loss, accuracy, one column per hyperparameter, and the failure.
+     * epoch, loss, accuracy, the metric on the test set (empty unless evaluated there), one column
+     * per hyperparameter, and the failure. Numbers keep every digit.
      */
     public String toCsv() {
         TreeSet<String> params = new TreeSet<>();
         trials.forEach(t -> params.addAll(t.config().values().keySet()));
         StringBuilder out = new StringBuilder("trial,config_id,status,epochs," + csv(objective.metric())
-            + ",loss,accuracy");
+            + ",loss,accuracy,test_" + csv(objective.metric()));
         params.forEach(p -> out.append(',').append(csv(p)));
         out.append(",failure\n");
         for (TrialResult t : trials) {
@@ -224,7 +325,8 @@ public final class SearchResult {
                 .append(t.epochsCompleted()).append(',')
                 .append(last == null ? "" : objective.metricOf(last.score())).append(',')
                 .append(last == null ? "" : last.metrics().loss()).append(',')
-                .append(last == null ? "" : last.metrics().accuracy());
+                .append(last == null ? "" : last.metrics().accuracy()).append(',')
+                .append(t.test() == null ? "" : t.test().get(objective.metric()));
             for (String p : params) {
                 Object value = t.config().values().get(p);
                 out.append(',').append(value == null ? "" : csv(value.toString()));
@@ -248,7 +350,8 @@ public final class SearchResult {
             .append(",\"elapsedSeconds\":").append(Json.number(elapsed.toNanos() / 1e9))
             .append(",\"plan\":").append(Json.string(plan().chosen().name()))
             .append(",\"planner\":").append(Json.string(plan().planner()))
-            .append(",\"estimatedSeconds\":").append(Json.number(plan().chosenCandidate().makespanSeconds()));
+            .append(",\"estimatedSeconds\":").append(Json.number(plan().chosenCandidate().makespanSeconds()))
+            .append(",\"warnings\":[").append(String.join(",", warnings.stream().map(Json::string).toList())).append(']');
         out.append(",\"best\":").append(best().map(t -> String.valueOf(t.trialId())).orElse("null"));
         out.append(",\"trials\":[");
         for (int i = 0; i < trials.size(); i++) {
@@ -275,6 +378,7 @@ public final class SearchResult {
         }
         out.append("},\"status\":").append(Json.string(t.status().name()))
             .append(",\"score\":").append(Json.number(t.finalScore()))
+            .append(",\"test\":").append(t.test() == null ? "null" : metricsJson(t.test()))
             .append(",\"failure\":").append(Json.string(t.failure()))
             .append(",\"provenance\":{\"searchSeed\":").append(t.provenance().searchSeed())
             .append(",\"trialSeed\":").append(t.provenance().trialSeed())
@@ -293,6 +397,13 @@ public final class SearchResult {
             out.append('}');
         }
         return out.append("]}").toString();
+    }
+
+    private static String metricsJson(org.cerebro.train.Metrics metrics) {
+        StringBuilder out = new StringBuilder("{\"loss\":").append(Json.number(metrics.loss()))
+            .append(",\"accuracy\":").append(Json.number(metrics.accuracy()));
+        metrics.extra().forEach((k, v) -> out.append(',').append(Json.string(k)).append(':').append(Json.number(v)));
+        return out.append('}').toString();
     }
 
     /** Writes {@link #toCsv()} to {@code file}. */

@@ -221,7 +221,8 @@ class SearchApiTest {
             "epoch 2@1", "epoch 2@2", "finished"), events);
         result.writeCsv(dir.resolve("r.csv"));
         List<String> csv = Files.readAllLines(dir.resolve("r.csv"));
-        assertEquals("trial,config_id,status,epochs,accuracy,loss,accuracy,batch_size,hidden,lr,failure", csv.get(0));
+        assertEquals("trial,config_id,status,epochs,accuracy,loss,accuracy,test_accuracy,batch_size,hidden,lr,failure",
+            csv.get(0));
         assertEquals(4, csv.size());
         assertTrue(csv.get(1).startsWith("0," + result.trials().get(0).config().id() + ",COMPLETED,2,"), csv.get(1));
         result.writeJson(dir.resolve("r.json"));

@@ -32,7 +32,6 @@ public final class BatchAssembler {
         if (batchSize < 1) {
             throw new IllegalArgumentException("batchSize=" + batchSize + " expected>=1");
         }
-        OffHeapAccess.ensure();
         this.batchSize = batchSize;
         this.layout = RecordLayout.of(featureWidth);
         long featureBytes = (long) batchSize * layout.featureBytes();

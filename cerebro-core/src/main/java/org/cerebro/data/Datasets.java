@@ -62,7 +62,6 @@ public final class Datasets {
     public static Dataset mapRecords(String name, Path file, int featureWidth, int numClasses) {
         Objects.requireNonNull(file, "file");
         RecordLayout layout = RecordLayout.of(featureWidth);
-        OffHeapAccess.ensure();
         try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(file,
                 java.nio.file.StandardOpenOption.READ)) {
             long length = channel.size();

@@ -57,7 +57,6 @@ public sealed interface Storage permits Storage.Direct, Storage.Mapped {
         @Override
         public Region allocate(String name, long bytes) {
             checkSize(name, bytes);
-            OffHeapAccess.ensure();
             ByteBuffer memory = ByteBuffer.allocateDirect((int) bytes);
             return new Region(new UnsafeBuffer(memory), () -> BufferUtil.free(memory), null);
         }
@@ -84,7 +83,6 @@ public sealed interface Storage permits Storage.Direct, Storage.Mapped {
         @Override
         public Region allocate(String name, long bytes) {
             checkSize(name, bytes);
-            OffHeapAccess.ensure();
             try {
                 Files.createDirectories(workDir);
                 Path file = Files.createTempFile(workDir, sanitize(name) + "-", ".records");

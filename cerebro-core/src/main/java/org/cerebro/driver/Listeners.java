@@ -20,10 +20,13 @@ final class Listeners {
     private static final Logger LOG = LoggerFactory.getLogger(Listeners.class);
 
     private final List<SearchListener> listeners;
+    private final List<String> warnings;
     private final java.util.Set<String> reported = new java.util.HashSet<>();
 
-    Listeners(List<SearchListener> listeners) {
+    /** @param warnings where a listener's failure is noted for the result, once per listener and event */
+    Listeners(List<SearchListener> listeners, List<String> warnings) {
         this.listeners = List.copyOf(listeners);
+        this.warnings = warnings;
     }
 
     private void each(String event, Consumer<SearchListener> call) {
@@ -33,6 +36,7 @@ final class Listeners {
             } catch (RuntimeException e) {
                 String key = listener.getClass().getName() + "#" + event;
                 if (reported.add(key)) {
+                    warnings.add("listener " + listener.getClass().getName() + " threw in " + event + ": " + e);
                     LOG.warn("listener {} threw in {} (the search goes on; further failures of it there are not logged)",
                         listener.getClass().getName(), event, e);
                 }

@@ -34,6 +34,7 @@ import org.cerebro.space.Seeds;
 import org.cerebro.strategy.Decision;
 import org.cerebro.strategy.EpochDecision;
 import org.cerebro.strategy.StrategyState;
+import org.cerebro.train.TrainableSpec;
 
 /**
  * Runs a search: lowers it to a physical plan, opens the runtime {@link Kernel} on the executor,
@@ -59,6 +60,8 @@ public final class SearchDriver {
     private final LogicalSearch search;
     private final RunSettings settings;
     private final Listeners listeners;
+    private final ModelKeeper keeper;
+    private final List<String> warnings = new ArrayList<>();
     private final List<PlannedStage> stages = new ArrayList<>();
     private PlanningRequest request;
     private boolean narrowed;
@@ -70,7 +73,8 @@ public final class SearchDriver {
     public SearchDriver(LogicalSearch search, RunSettings settings) {
         this.search = search;
         this.settings = settings;
-        this.listeners = new Listeners(settings.listeners());
+        this.listeners = new Listeners(settings.listeners(), warnings);
+        this.keeper = new ModelKeeper(settings.keepModels(), search.trainable(), search.data());
     }
 
     /** Stops the search at the next unit boundary; safe from any thread. */
@@ -110,10 +114,15 @@ public final class SearchDriver {
                     listeners.searchResumed(opened.replaying(), experiment.unitsRecovered());
                 }
                 drive(opened, strategy, target, executor.workers(), startNanos);
-                SearchResult result = new SearchResult(search.summary(), spaceText(), search.objective(),
-                    results(opened), strategy.rungs(), executor.name(), settings.partitions(), opened.units().size(),
-                    experiment == null ? 0 : experiment.unitsRecovered(), opened.units(),
-                    Duration.ofNanos(System.nanoTime() - startNanos), stages);
+                Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
+                if (experiment != null) {
+                    experiment.warnings().forEach(w -> warnings.add("experiment dir " + settings.experimentDir() + ": "
+                        + w));
+                }
+                SearchResult result = new SearchResult(new SearchResult.Parts(search.summary(), spaceText(),
+                    search.objective(), tested(results(opened)), strategy.rungs(), executor.name(), settings.partitions(),
+                    opened.units().size(), experiment == null ? 0 : experiment.unitsRecovered(), opened.units(),
+                    elapsed, stages, keeper.models(), settings.experimentDir(), search.trainable(), warnings));
                 listeners.searchFinished(result);
                 return result;
             }
@@ -158,12 +167,60 @@ public final class SearchDriver {
             act(kernel, strategy, outcome);
             replanIfNarrowed(kernel, workers, starved, (System.nanoTime() - startNanos) / 1e9);
         }
-        // what is left: cut short by a cancel, or paused and never resumed
+        // what is left: cut short by a cancel, or paused and never resumed (a model at an epoch's end)
         for (Trial trial : kernel.trials().all()) {
-            if (!trial.phase().terminal() && !(cancelled && trial.phase() == Phase.PAUSED)) {
-                kernel.end(trial.id(), trial.phase() == Phase.PAUSED ? Phase.STOPPED : Phase.CANCELLED);
+            if (trial.phase() == Phase.PAUSED) {
+                offerModel(kernel, trial);
+                if (!cancelled) {
+                    end(kernel, trial.id(), Phase.STOPPED);
+                }
+            } else if (!trial.phase().terminal()) {
+                end(kernel, trial.id(), Phase.CANCELLED);
             }
         }
+    }
+
+    /** Offers an idle or paused trial's model (at the end of its last epoch) to the keeper. */
+    private void offerModel(Kernel kernel, Trial trial) {
+        List<EpochOutcome> history = trial.history();
+        if (history.isEmpty() || history.get(history.size() - 1).failed() || !trial.visitedThisEpoch().isEmpty()) {
+            return;
+        }
+        EpochOutcome last = history.get(history.size() - 1);
+        keeper.offer(trial.id(), trial.config(), trial.epochsDone(), search.objective().score(last.metrics()),
+            last.metrics(), () -> kernel.snapshot(trial.id()));
+    }
+
+    /** Ends a trial; a trial that fails in the end (its state could not be freed) loses its kept model. */
+    private void end(Kernel kernel, int trialId, Phase phase) {
+        kernel.end(trialId, phase);
+        if (kernel.trials().get(trialId).phase() == Phase.FAILED) {
+            keeper.drop(trialId);
+        }
+    }
+
+    /** The results, the best trials evaluated once on the test set, if the search has one. */
+    private List<TrialResult> tested(List<TrialResult> results) {
+        if (search.test() == null) {
+            return results;
+        }
+        Map<Integer, org.cerebro.train.TrainedModel> models = keeper.models();
+        List<TrialResult> ranked = SearchResult.leaderboard(results);
+        Map<Integer, TrialResult> byId = new LinkedHashMap<>();
+        results.forEach(r -> byId.put(r.trialId(), r));
+        for (TrialResult best : ranked.subList(0, Math.min(search.testTopK(), ranked.size()))) {
+            org.cerebro.train.TrainedModel model = models.get(best.trialId());
+            if (model == null) {
+                warnings.add("trial=" + best.trialId() + " was not evaluated on the test set: its model was not kept");
+                continue;
+            }
+            try {
+                byId.put(best.trialId(), best.withTest(model.evaluate(search.test())));
+            } catch (RuntimeException e) {
+                warnings.add("trial=" + best.trialId() + " could not be evaluated on the test set: " + e);
+            }
+        }
+        return new ArrayList<>(byId.values());
     }
 
     private void act(Kernel kernel, StrategyState strategy, EpochOutcome outcome) {
@@ -182,7 +239,8 @@ public final class SearchDriver {
         listeners.epochEnded(id, outcome.epoch(), outcome.metrics(), score);
         EpochDecision next = strategy.epochEnded(id, outcome.epoch(), score);
         if (cancelled && next == EpochDecision.CONTINUE) {
-            kernel.end(id, Phase.CANCELLED); // nothing new starts once cancelled
+            offerModel(kernel, kernel.trials().get(id));
+            end(kernel, id, Phase.CANCELLED); // nothing new starts once cancelled
             return;
         }
         switch (next) {
@@ -190,7 +248,8 @@ public final class SearchDriver {
             case PAUSE -> kernel.pause(id);
             case STOP -> {
                 listeners.trialStopped(id, outcome.epoch());
-                kernel.end(id, outcome.epoch() >= search.strategy().maxEpochs() ? Phase.COMPLETED : Phase.STOPPED);
+                offerModel(kernel, kernel.trials().get(id));
+                end(kernel, id, outcome.epoch() >= search.strategy().maxEpochs() ? Phase.COMPLETED : Phase.STOPPED);
             }
         }
     }
@@ -215,8 +274,14 @@ public final class SearchDriver {
         lines.put("partitions", Integer.toString(settings.partitions()));
         lines.put("train", search.train().contentFingerprint());
         lines.put("validation", search.validation().contentFingerprint());
-        return Experiment.open(settings.experimentDir(), new SearchFingerprint(lines), targetConcurrency,
-            search.train().size());
+        TrainableSpec spec;
+        try {
+            spec = search.trainable().spec();
+        } catch (IllegalArgumentException e) {
+            spec = null; // a lambda: models are read back with an explicit trainable
+        }
+        return Experiment.open(settings.experimentDir(), new Experiment.Creation(new SearchFingerprint(lines),
+            targetConcurrency, search.train().size(), search.data(), spec));
     }
 
     /** Lowers the search's demand to a physical plan with the planner on the class path. */
@@ -309,7 +374,7 @@ public final class SearchDriver {
             }
             results.add(new TrialResult(trial.id(), trial.config(), status(trial.phase()), epochs, trial.failure(),
                 new Provenance(search.seed(), trial.seed(), trial.config().id(), search.trainable().name(),
-                    Cerebro.version(), java)));
+                    Cerebro.version(), java), null));
         }
         return results;
     }

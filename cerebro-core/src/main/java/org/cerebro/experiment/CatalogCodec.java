@@ -26,6 +26,7 @@ import org.cerebro.train.Metrics;
 final class CatalogCodec {
     static final int TRIAL = 0x43545231;   // "CTR1"
     static final int OUTCOME = 0x434F5531; // "COU1"
+    static final int SPEC = 0x43535031;    // "CSP1"
     static final int VERSION = 2;
 
     private CatalogCodec() {
@@ -76,6 +77,32 @@ final class CatalogCodec {
             }
             return new TrialRecord(seq, trialId, config, trialSeed, status, epochsDone, partitionsDone, lossSum,
                 unitsDone, checkpoint, history);
+        });
+    }
+
+    static byte[] encode(org.cerebro.train.TrainableSpec spec) {
+        return write(SPEC, out -> {
+            out.writeUTF(spec.kind());
+            out.writeInt(spec.settings().size());
+            for (Map.Entry<String, String> setting : spec.settings().entrySet()) {
+                out.writeUTF(setting.getKey());
+                out.writeUTF(setting.getValue());
+            }
+        });
+    }
+
+    static org.cerebro.train.TrainableSpec decodeSpec(byte[] value) {
+        return read(value, SPEC, in -> {
+            String kind = in.readUTF();
+            int n = in.readInt();
+            if (n < 0 || n > 100) {
+                throw new IOException("spec settings=" + n);
+            }
+            Map<String, String> settings = new LinkedHashMap<>();
+            for (int i = 0; i < n; i++) {
+                settings.put(in.readUTF(), in.readUTF());
+            }
+            return new org.cerebro.train.TrainableSpec(kind, settings);
         });
     }
 

@@ -21,6 +21,11 @@ import org.cerebro.exec.EpochOutcome;
 import org.cerebro.exec.TrialProgress;
 import org.cerebro.exec.UnitJournal;
 import org.cerebro.store.DurableMap;
+import org.cerebro.train.DataSpec;
+import org.cerebro.train.Trainable;
+import org.cerebro.train.TrainableFactory;
+import org.cerebro.train.TrainedModel;
+import org.cerebro.train.TrainableSpec;
 
 /**
  * One search's experiment directory, open for a run: it refuses a directory of another search,
@@ -36,9 +41,13 @@ import org.cerebro.store.DurableMap;
  * called by the search's driver thread.
  */
 public final class Experiment implements AutoCloseable {
+    private static final String CATALOG = "catalog.cmap";
     private static final String FINGERPRINT = "meta/fingerprint";
     private static final String CONCURRENCY = "meta/concurrency";
     private static final String RUNS = "meta/runs";
+    private static final String DATA = "meta/data";
+    private static final String TRAINING_RECORDS = "meta/training-records";
+    private static final String TRAINABLE = "meta/trainable";
     /** Entries the catalog is sized for (two per trial, one per epoch); it grows 50-fold on demand. */
     private static final long MAX_ENTRIES = 4_000;
 
@@ -49,6 +58,7 @@ public final class Experiment implements AutoCloseable {
     private final CheckpointStore checkpoints;
     private final long trainingRecords;
     private final boolean resumed;
+    private final boolean writable;
     private final int concurrency;
     private final long run;
     private final AtomicLong checkpointCounter = new AtomicLong();
@@ -63,22 +73,44 @@ public final class Experiment implements AutoCloseable {
     private final long unitsRecovered;
     private int outcomes;
 
-    private Experiment(Path dir, FileChannel lockChannel, FileLock lock, DurableMap catalog,
-                       SearchFingerprint fingerprint, int targetConcurrency, long trainingRecords,
+    /**
+     * What a search records when it creates its experiment directory.
+     *
+     * @param fingerprint       what the search is, line by line; a resumed search must match it
+     * @param targetConcurrency the search's active trials at once; a resumed search keeps the
+     *                          value stored at creation so it replays the same decisions
+     * @param trainingRecords   the training records (an epoch's loss is averaged over them)
+     * @param data              the data's shape, for reading models back
+     * @param trainable         how to rebuild the trainable, or null when it cannot be (a lambda)
+     */
+    public record Creation(SearchFingerprint fingerprint, int targetConcurrency, long trainingRecords, DataSpec data,
+                           TrainableSpec trainable) {
+        /** Rejects nulls where a value is required. */
+        public Creation {
+            Objects.requireNonNull(fingerprint, "fingerprint");
+            Objects.requireNonNull(data, "data");
+        }
+    }
+
+    /** @param creation null to read the directory as it is, writing nothing */
+    private Experiment(Path dir, FileChannel lockChannel, FileLock lock, DurableMap catalog, Creation creation,
                        List<String> corruptions) {
         this.dir = dir;
         this.lockChannel = lockChannel;
         this.lock = lock;
         this.catalog = catalog;
-        this.trainingRecords = trainingRecords;
         corruptions.forEach(c -> warnings.add("catalog recovery dropped a corrupt entry: " + c));
         byte[] stored = catalog.get(FINGERPRINT);
         if (stored == null && catalog.keys().stream().anyMatch(key -> !key.startsWith("meta/"))) {
             throw new IllegalStateException("experiment dir " + dir + ": catalog " + catalog.file()
                 + " has entries but no search fingerprint: it is not an experiment directory this version wrote");
         }
-        if (stored != null) {
-            List<String> differences = SearchFingerprint.parse(stored).differences(fingerprint);
+        if (creation == null && stored == null) {
+            throw new IllegalArgumentException("experiment dir " + dir + " holds no search: no run has recorded"
+                + " anything in it");
+        }
+        if (stored != null && creation != null) {
+            List<String> differences = SearchFingerprint.parse(stored).differences(creation.fingerprint());
             if (!differences.isEmpty()) {
                 throw new IllegalArgumentException("experiment dir " + dir + " belongs to a different search; it cannot"
                     + " be resumed by this one. Use another directory, or delete this one to start afresh. Differences: "
@@ -86,40 +118,89 @@ public final class Experiment implements AutoCloseable {
             }
         }
         this.resumed = stored != null;
+        this.writable = creation != null;
         if (!resumed) {
-            catalog.put(CONCURRENCY, ByteBuffer.allocate(4).putInt(targetConcurrency).array());
-            catalog.put(FINGERPRINT, fingerprint.toBytes()); // last: its presence means the directory is set up
+            catalog.put(CONCURRENCY, ByteBuffer.allocate(4).putInt(creation.targetConcurrency()).array());
+            catalog.put(TRAINING_RECORDS, ByteBuffer.allocate(8).putLong(creation.trainingRecords()).array());
+            catalog.put(DATA, ByteBuffer.allocate(8).putInt(creation.data().featureWidth())
+                .putInt(creation.data().numClasses()).array());
+            if (creation.trainable() != null) {
+                catalog.put(TRAINABLE, CatalogCodec.encode(creation.trainable()));
+            }
+            catalog.put(FINGERPRINT, creation.fingerprint().toBytes()); // last: its presence means it is set up
         }
         byte[] storedConcurrency = catalog.get(CONCURRENCY);
-        this.concurrency = storedConcurrency == null ? targetConcurrency : ByteBuffer.wrap(storedConcurrency).getInt();
+        this.concurrency = storedConcurrency != null ? ByteBuffer.wrap(storedConcurrency).getInt()
+            : creation != null ? creation.targetConcurrency() : 1;
+        byte[] records = catalog.get(TRAINING_RECORDS);
+        this.trainingRecords = records != null ? ByteBuffer.wrap(records).getLong()
+            : creation != null ? creation.trainingRecords() : 1;
         byte[] runs = catalog.get(RUNS);
-        this.run = (runs == null ? 0 : ByteBuffer.wrap(runs).getLong()) + 1;
-        catalog.put(RUNS, ByteBuffer.allocate(8).putLong(run).array());
+        long runsSoFar = runs == null ? 0 : ByteBuffer.wrap(runs).getLong();
+        this.run = creation == null ? runsSoFar : runsSoFar + 1;
+        if (creation != null) {
+            catalog.put(RUNS, ByteBuffer.allocate(8).putLong(run).array());
+        }
         this.checkpoints = new CheckpointStore(dir.resolve("checkpoints"));
         loadOutcomes();
         this.unitsRecovered = loadTrials();
     }
 
+    /** The data's shape the search recorded, or null (a directory written before it was recorded). */
+    public DataSpec data() {
+        byte[] value = catalog.get(DATA);
+        if (value == null) {
+            return null;
+        }
+        ByteBuffer buffer = ByteBuffer.wrap(value);
+        return new DataSpec(buffer.getInt(), buffer.getInt());
+    }
+
+    /** How to rebuild the search's trainable, or null when it could not be recorded (a lambda). */
+    public TrainableSpec trainable() {
+        byte[] value = catalog.get(TRAINABLE);
+        return value == null ? null : CatalogCodec.decodeSpec(value);
+    }
+
     /**
      * Opens (creating if needed) the experiment directory {@code dir} for the search
-     * {@code fingerprint}, and locks it for this process.
+     * {@code creation} describes, and locks it for this process.
      *
-     * @param targetConcurrency the search's active trials at once; a resumed search keeps the
-     *                          value stored at creation so it replays the same decisions
-     * @param trainingRecords   the training records (an epoch's loss is averaged over them)
      * @throws IllegalArgumentException when the directory belongs to a different search, naming
      *                                  every difference
      * @throws IllegalStateException    when another process (or search) holds the directory
      */
-    public static Experiment open(Path dir, SearchFingerprint fingerprint, int targetConcurrency, long trainingRecords) {
+    public static Experiment open(Path dir, Creation creation) {
+        Objects.requireNonNull(creation, "creation");
+        return open(dir, creation, true);
+    }
+
+    /**
+     * Opens an experiment directory a search wrote, to read it: nothing is written to it. It is
+     * locked while open, so it cannot be read while a search runs in it.
+     *
+     * @throws IllegalArgumentException when {@code dir} is not an experiment directory
+     * @throws IllegalStateException    when a search holds it
+     */
+    public static Experiment openToRead(Path dir) {
         Objects.requireNonNull(dir, "dir");
-        Objects.requireNonNull(fingerprint, "fingerprint");
+        if (!Files.isDirectory(dir) || !Files.exists(dir.resolve(CATALOG))) {
+            throw new IllegalArgumentException("experiment dir " + dir + " has no catalog " + CATALOG
+                + ": not an experiment directory");
+        }
+        return open(dir, null, false);
+    }
+
+    private static Experiment open(Path dir, Creation creation, boolean create) {
+        Objects.requireNonNull(dir, "dir");
         FileChannel channel = null;
         try {
             if (Files.exists(dir) && !Files.isDirectory(dir)) {
                 throw new IllegalArgumentException("experiment dir " + dir + " is a file; expected a directory");
             }
-            Files.createDirectories(dir);
+            if (create) {
+                Files.createDirectories(dir);
+            }
             channel = FileChannel.open(dir.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
             FileLock lock;
             try {
@@ -132,11 +213,9 @@ public final class Experiment implements AutoCloseable {
                     + dir.resolve("lock") + " is held)");
             }
             List<String> corruptions = new ArrayList<>();
-            DurableMap catalog = DurableMap.openRecovering(dir.resolve("catalog.cmap"), MAX_ENTRIES, 16, 512,
-                corruptions);
+            DurableMap catalog = DurableMap.openRecovering(dir.resolve(CATALOG), MAX_ENTRIES, 16, 512, corruptions);
             try {
-                return new Experiment(dir, channel, lock, catalog, fingerprint, targetConcurrency, trainingRecords,
-                    corruptions);
+                return new Experiment(dir, channel, lock, catalog, creation, corruptions);
             } catch (RuntimeException e) {
                 catalog.close();
                 throw e;
@@ -224,6 +303,7 @@ public final class Experiment implements AutoCloseable {
 
     /** Appends an outcome the search is about to act on; durable when this returns. */
     public void appendOutcome(EpochOutcome outcome) {
+        checkWritable();
         catalog.put("outcome/" + outcomes, CatalogCodec.encode(outcome));
         outcomes++;
     }
@@ -356,6 +436,7 @@ public final class Experiment implements AutoCloseable {
 
     /** Writes a trial's next record to the slot of the one before last, then drops that one's checkpoint. */
     private void write(TrialRecord record) {
+        checkWritable();
         int trialId = record.trialId();
         TrialRecord overwritten = previous.get(trialId);
         catalog.put("trial/" + trialId + "/" + (record.seq() & 1), CatalogCodec.encode(record));
@@ -368,6 +449,71 @@ public final class Experiment implements AutoCloseable {
             && (last == null || !overwritten.checkpoint().equals(last.checkpoint()))) {
             checkpoints.delete(overwritten.checkpoint().file());
         }
+    }
+
+    private void checkWritable() {
+        if (!writable) {
+            throw new IllegalStateException("experiment dir " + dir + " is open to read: nothing is written to it");
+        }
+    }
+
+    /**
+     * Every trial the directory recorded, by id: its config, status and the epochs it completed.
+     * Damage found while reading is in {@link #warnings()}.
+     */
+    public List<RecordedTrial> trials() {
+        List<RecordedTrial> trials = new ArrayList<>();
+        for (int id : new java.util.TreeSet<>(current.keySet())) {
+            TrialRecord record = current.get(id);
+            trials.add(new RecordedTrial(id, record.config(), record.trialSeed(), record.status(), record.epochsDone(),
+                record.history(), record.checkpoint() != null, !record.partitionsDone().isEmpty()));
+        }
+        return trials;
+    }
+
+    /**
+     * A trial's trained model at the last epoch it completed, from its checkpoint, restored with the
+     * trainable the search recorded (a {@link org.cerebro.train.TrainableFactory} of its kind must be
+     * on the class path).
+     *
+     * @throws IllegalArgumentException when the trial is unknown, has no checkpoint at an epoch's end,
+     *                                  or its trainable was not recorded (use {@link #model(int, Trainable)})
+     */
+    public TrainedModel model(int trialId) {
+        TrainableSpec spec = trainable();
+        if (spec == null) {
+            throw new IllegalArgumentException("experiment dir " + dir + " did not record how to rebuild its trainable"
+                + " (a lambda or anonymous class): call model(trialId, trainable)");
+        }
+        return model(trialId, TrainableFactory.build(spec, Experiment.class.getClassLoader()));
+    }
+
+    /** As {@link #model(int)}, restored with {@code trainable}. */
+    public TrainedModel model(int trialId, Trainable trainable) {
+        Objects.requireNonNull(trainable, "trainable");
+        DataSpec data = data();
+        if (data == null) {
+            throw new IllegalStateException("experiment dir " + dir + " did not record the data's shape");
+        }
+        TrialRecord record = usable(trialId);
+        if (record == null) {
+            throw new IllegalArgumentException("experiment dir " + dir + " has no trial=" + trialId + "; it has "
+                + new java.util.TreeSet<>(current.keySet()));
+        }
+        if (record.checkpoint() == null || record.epochsDone() == 0) {
+            throw new IllegalArgumentException("experiment dir " + dir + ": trial=" + trialId + " completed no epoch, so"
+                + " it has no model");
+        }
+        if (!record.partitionsDone().isEmpty()) {
+            throw new IllegalArgumentException("experiment dir " + dir + ": trial=" + trialId + "'s newest checkpoint is"
+                + " in the middle of epoch " + (record.epochsDone() + 1) + " (partitions " + record.partitionsDone()
+                + " done); the model after epoch " + record.epochsDone() + " was not kept. Resume the search to finish"
+                + " the epoch");
+        }
+        TrialProgress progress = progress(trialId);
+        EpochOutcome last = record.history().isEmpty() ? null : record.history().get(record.history().size() - 1);
+        return new TrainedModel(trialId, record.config(), record.epochsDone(), last == null ? null : last.metrics(),
+            trainable, data, progress.state());
     }
 
     @Override

@@ -12,8 +12,8 @@ import java.util.Optional;
 
 /**
  * Checks that the running JVM was started with the flags in {@code jvm.options} (the file at the
- * root of the project, shipped inside this jar), and turns a missing one into an error that lists
- * every flag to add.
+ * root of the project, shipped inside this jar) that Chronicle Map needs, and turns a missing one
+ * into an error that lists every flag to add and how.
  *
  * <p>Run it as a program to diagnose a JVM: {@code java -cp cerebro-core.jar
  * org.cerebro.jvm.JvmFlags} prints the missing flags and exits 1, or prints "ok".
@@ -67,31 +67,22 @@ public final class JvmFlags {
     }
 
     /**
-     * Fails with an {@link IllegalStateException} when any of the required flags that contain
-     * {@code flagPart} (e.g. {@code "jdk.internal.misc"}) is missing; the message lists them and
-     * every other required flag.
-     *
-     * @param component what needs the flags, for the message
-     * @param flagPart  part of the flags this component needs
+     * The message {@link #require(String)} throws: what needs the flags, which are missing, and
+     * the forms to paste: the {@code java} command line, an argument file, Maven Surefire's
+     * {@code argLine} and Gradle's {@code jvmArgs}.
      */
-    public static void require(String component, String flagPart) {
-        List<String> missing = new ArrayList<>();
-        for (String flag : missing()) {
-            if (flag.contains(flagPart)) {
-                missing.add(flag);
-            }
-        }
-        if (!missing.isEmpty()) {
-            throw new IllegalStateException(missingMessage(component, missing));
-        }
-    }
-
-    /** The message {@link #require(String)} throws; also used where a dependency failed first. */
     public static String missingMessage(String component, List<String> missing) {
-        return component + " needs JVM flags this JVM was not started with: missing=" + missing
-            + ". Start the JVM with all of these (the file jvm.options at the root of the Cerebro"
-            + " project holds them; use it as java @jvm.options ...): "
-            + String.join(" ", required());
+        List<String> all = required();
+        String quoted = "'" + String.join("', '", all) + "'";
+        return component + " needs JVM flags this JVM was not started with: missing=" + missing + ". Add all of"
+            + " them to the JVM that runs the search (searches without an experiment directory or profile cache need"
+            + " none):\n"
+            + "  java:    java " + String.join(" ", all) + " -cp ... YourMain\n"
+            + "           (or one per line in a file, e.g. jvm.options, and java @jvm.options -cp ... YourMain)\n"
+            + "  Maven:   <plugin><artifactId>maven-surefire-plugin</artifactId><configuration><argLine>"
+            + String.join(" ", all) + "</argLine></configuration></plugin>\n"
+            + "  Gradle:  tasks.withType(Test) { jvmArgs " + quoted + " }\n"
+            + "  Check a JVM with: java -cp cerebro-core.jar org.cerebro.jvm.JvmFlags";
     }
 
     private static boolean granted(String flag, Module to) {

@@ -474,6 +474,27 @@ public final class Kernel implements AutoCloseable {
     }
 
     /**
+     * The state of an idle, paused or ended-at-an-epoch trial as bytes, without freeing it: to keep
+     * its model. When the trainable cannot serialise it the trial fails (it is then never a best
+     * model) and this returns null; also null when the state is gone.
+     */
+    public byte[] snapshot(int trialId) {
+        Trial trial = table.get(trialId);
+        if (trial.state() instanceof TrialState.Bytes bytes) {
+            return bytes.bytes();
+        }
+        if (trial.state() instanceof TrialState.Live live) {
+            try {
+                return live.state().toBytes();
+            } catch (RuntimeException e) {
+                failQuietly(trial, "cannot keep its model: toBytes() threw " + UnitRunner.describe(e), live.state());
+                return null;
+            }
+        }
+        return null;
+    }
+
+    /**
      * Ends a trial with {@code end} (completed, stopped or cancelled) and frees its state, or, for
      * a trial that failed already, records its end. When freeing the state throws, the trial
      * fails instead; the search goes on.

@@ -200,6 +200,25 @@ public final class MlpTrainable implements Trainable {
             return Metrics.of(lossSum / validation.size(), correct / (double) validation.size());
         }
 
+        /** The class of highest probability for each record (the same forward pass as {@link #evaluate}). */
+        @Override
+        public int[] predict(Dataset data) {
+            checkShape(data);
+            int[] predicted = new int[data.size()];
+            for (int row = 0; row < data.size(); row++) {
+                data.copyFeatures(row, x);
+                forward(x, 0);
+                int best = 0;
+                for (int c = 1; c < classes; c++) {
+                    if (p[c] > p[best]) {
+                        best = c;
+                    }
+                }
+                predicted[row] = best;
+            }
+            return predicted;
+        }
+
         /** Forward pass of one record into {@code a} and {@code p}; returns its cross-entropy loss. */
         private double forward(float[] input, int label) {
             float[] layerInput = input;

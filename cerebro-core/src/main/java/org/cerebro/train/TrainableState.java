@@ -21,6 +21,17 @@ public interface TrainableState extends AutoCloseable {
     /** Evaluates on {@code validation} without changing the state. */
     Metrics evaluate(Dataset validation);
 
+    /**
+     * The class the model predicts for each record of {@code data}, in order, without changing the
+     * state. The default throws: a trainable whose models can predict overrides it.
+     *
+     * @throws UnsupportedOperationException when this trainable's models do not predict
+     */
+    default int[] predict(Dataset data) {
+        throw new UnsupportedOperationException(getClass().getName() + " does not predict: implement"
+            + " TrainableState.predict(Dataset)");
+    }
+
     /** The complete state as version-tagged bytes (never Java serialization). */
     byte[] toBytes();
 

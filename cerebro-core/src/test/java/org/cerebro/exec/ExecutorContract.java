@@ -162,6 +162,27 @@ public abstract class ExecutorContract {
     }
 
     @Test
+    void theBestModelComesBackAndEvaluatesToItsReportedMetricsExactly() {
+        try (Dataset test = MlpTrainableTest.blobs(150, 3)) {
+            SearchResult result = search(Strategy.asha(1, 9, 3).maxTrials(9), newExecutor(2), new MlpTrainable())
+                .test(test, 2).run();
+            TrialResult best = result.best().orElseThrow();
+            org.cerebro.train.TrainedModel model = result.bestModel().orElseThrow();
+            assertEquals(best.trialId(), model.trialId());
+            assertEquals(best.epochsCompleted(), model.epochs());
+            assertEquals(best.lastEpoch().metrics(), model.evaluate(validation), "the model is the one that was scored");
+            assertEquals(best.lastEpoch().metrics(), model.metrics());
+            assertEquals(model.evaluate(test), best.test(), "the best trial was evaluated once on the test set");
+            assertEquals(2, result.trials().stream().filter(t -> t.test() != null).count(), "top 2 tested");
+            int[] predicted = model.predict(validation);
+            long correct = java.util.stream.IntStream.range(0, validation.size())
+                .filter(i -> predicted[i] == validation.label(i)).count();
+            assertEquals(best.lastEpoch().metrics().accuracy(), correct / (double) validation.size(), 1e-12);
+            assertTrue(result.leaderboardTable(3).contains("test accuracy"), result.leaderboardTable(3));
+        }
+    }
+
+    @Test
     void adaptiveSearchesPauseAndResumeTrials() {
         SearchResult result = run(Strategy.asha(1, 9, 3).maxTrials(12), newExecutor(2), new MlpTrainable());
         assertEquals(12, result.trials().size());

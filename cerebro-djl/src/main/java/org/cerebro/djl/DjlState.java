@@ -190,6 +190,32 @@ final class DjlState implements TrainableState {
         return Metrics.of(lossSum / validation.size(), correct / (double) validation.size());
     }
 
+    @Override
+    public int[] predict(Dataset dataset) {
+        check(dataset);
+        if (evaluationBatches == null) {
+            evaluationBatches = new BatchAssembler(EVALUATION_BATCH, data.featureWidth());
+        }
+        int[] predicted = new int[dataset.size()];
+        int batches = LastBatch.PARTIAL.batches(dataset.size(), EVALUATION_BATCH);
+        for (int b = 0; b < batches; b++) {
+            try (NDManager scope = manager.newSubManager()) {
+                NDList batch = batch(evaluationBatches, dataset, b, scope);
+                long[] classes = block.forward(store, new NDList(batch.get(0)), false).singletonOrThrow().argMax(1)
+                    .toType(DataType.INT64, false).toLongArray();
+                for (int i = 0; i < classes.length; i++) {
+                    predicted[b * EVALUATION_BATCH + i] = (int) classes[i];
+                }
+            }
+        }
+        return predicted;
+    }
+
+    /** The block, with this trial's parameters (for export). */
+    Block block() {
+        return block;
+    }
+
     /** Batch {@code b} of {@code dataset} as (features in the model's input shape, int64 labels) in {@code scope}. */
     private NDList batch(BatchAssembler assembler, Dataset dataset, int b, NDManager scope) {
         int n = assembler.assemble(dataset, b, LastBatch.PARTIAL);

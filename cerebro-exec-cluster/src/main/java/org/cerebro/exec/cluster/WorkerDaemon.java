@@ -17,7 +17,6 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import org.cerebro.jvm.JvmFlags;
 import org.cerebro.train.WorkerDevice;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,7 +28,7 @@ import org.slf4j.LoggerFactory;
  * device, one at a time.
  *
  * <pre>
- * java @jvm.options -jar cerebro-worker.jar --listen 127.0.0.1:7601 --secret-file secret \
+ * java -jar cerebro-worker.jar --listen 127.0.0.1:7601 --secret-file secret \
  *     --work-dir /var/lib/cerebro/w1 [--device cpu|gpu:N] [--threads T]
  *     [--handshake-timeout-ms 5000] [--idle-timeout-ms 60000] [--write-timeout-ms 10000]
  *     [--max-frame-mb 512] [--max-memory-mb half the heap] [--disk-budget-mb unlimited]
@@ -342,7 +341,6 @@ public final class WorkerDaemon implements AutoCloseable {
 
     /** Runs a worker until SIGTERM or a coordinator's SHUTDOWN; see the class comment for options. */
     public static void main(String[] args) throws Exception {
-        JvmFlags.require("the cerebro worker");
         Settings settings;
         try {
             settings = parse(args);
