@@ -16,9 +16,10 @@ import org.cerebro.plan.Operator;
  * @param profileCache  the file model profiles are cached in, or null
  * @param listeners     progress listeners, in the order added
  * @param keepModels    how many of the best trials' trained models the result keeps in memory
+ * @param report        the HTML report written while the search runs and when it ends, or null
  */
 public record RunSettings(Executor executor, int partitions, Operator operator, Path experimentDir, Path profileCache,
-                          List<SearchListener> listeners, int keepModels) {
+                          List<SearchListener> listeners, int keepModels, Path report) {
     /** Copies the listeners. */
     public RunSettings {
         Objects.requireNonNull(executor, "executor");

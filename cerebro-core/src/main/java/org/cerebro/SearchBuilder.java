@@ -8,7 +8,7 @@ import java.util.Set;
 import org.cerebro.data.Dataset;
 import org.cerebro.exec.Executor;
 import org.cerebro.exec.SequentialExecutor;
-import org.cerebro.report.ConsoleProgress;
+import org.cerebro.report.Progress;
 import org.cerebro.space.SearchSpace;
 import org.cerebro.strategy.Strategy;
 import org.cerebro.train.DataSpec;
@@ -42,6 +42,7 @@ public final class SearchBuilder {
     private Dataset test;
     private int testTopK;
     private int keepModels = -1;
+    private java.nio.file.Path report;
 
     SearchBuilder(SearchSpace space) {
         this.space = Objects.requireNonNull(space, "space");
@@ -180,12 +181,25 @@ public final class SearchBuilder {
     }
 
     /**
-     * Whether to print a {@link ConsoleProgress} line to standard output; by default only when
-     * the JVM has a console (interactive use), so tests and CI stay quiet.
+     * Whether to report progress ({@link Progress}); on by default: a line on standard output at
+     * most once a second when the JVM has a console, otherwise SLF4J INFO lines at most every 10
+     * seconds (none for a search shorter than that, such as a unit test's).
      */
     public SearchBuilder progress(boolean show) {
         once("progress");
         this.progress = show;
+        return this;
+    }
+
+    /**
+     * Writes the HTML report ({@link SearchResult#writeReport}) to {@code file} while the search
+     * runs, at most every {@value org.cerebro.report.HtmlReport#REFRESH_SECONDS} seconds (the page
+     * reloads itself, so a browser shows the search live), and once more when it ends. A report
+     * that cannot be written is a warning of the result, never a failed search.
+     */
+    public SearchBuilder report(java.nio.file.Path file) {
+        once("report");
+        this.report = Objects.requireNonNull(file, "report");
         return this;
     }
 
@@ -212,6 +226,11 @@ public final class SearchBuilder {
         }
         if (objective == null) {
             throw new IllegalArgumentException("no objective: call objective(Objective.maximize(\"accuracy\")) or similar");
+        }
+        train.checkOpen();
+        validation.checkOpen();
+        if (test != null) {
+            test.checkOpen();
         }
         if (train.featureWidth() != validation.featureWidth()) {
             throw new IllegalArgumentException("data: train featureWidth=" + train.featureWidth()
@@ -247,12 +266,12 @@ public final class SearchBuilder {
                 : "profileCache (a Chronicle Map)");
         }
         List<SearchListener> all = new ArrayList<>(listeners);
-        if (progress != null ? progress : System.console() != null) {
-            all.add(new ConsoleProgress(System.out));
+        if (progress == null || progress) {
+            all.add(System.console() != null ? Progress.console(System.out) : Progress.log());
         }
         return new Search(new LogicalSearch(space, trainable, train, validation,
             new DataSpec(train.featureWidth(), numClasses), strategy, objective, seed, test, testTopK),
-            new RunSettings(chosen, parts, operator, experimentDir, profileCache, all, keep));
+            new RunSettings(chosen, parts, operator, experimentDir, profileCache, all, keep, report));
     }
 
     /** {@code build().run()}. */

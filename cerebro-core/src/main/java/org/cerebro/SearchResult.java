@@ -30,7 +30,7 @@ public final class SearchResult {
         a.trialId(), b.finalScore(), b.epochsCompleted(), b.trialId());
 
     private final String search;
-    private final String space;
+    private final org.cerebro.space.SearchSpace space;
     private final Objective objective;
     private final List<TrialResult> trials;
     private final List<RungReport> rungs;
@@ -51,7 +51,7 @@ public final class SearchResult {
      * {@link Search#run()}).
      *
      * @param search         one line describing the search
-     * @param space          the search space, one parameter per line
+     * @param space          the search space
      * @param objective      the objective
      * @param trials         every trial, by id
      * @param rungs          the strategy's rungs
@@ -68,7 +68,7 @@ public final class SearchResult {
      * @param warnings       what went wrong without stopping the search (damage found in the
      *                       experiment directory, a listener that threw, a test evaluation that failed)
      */
-    public record Parts(String search, String space, Objective objective, List<TrialResult> trials, List<RungReport> rungs,
+    public record Parts(String search, org.cerebro.space.SearchSpace space, Objective objective, List<TrialResult> trials, List<RungReport> rungs,
                         String executor, int partitions, long unitsRun, long unitsRecovered,
                         List<org.cerebro.exec.UnitRecord> units, Duration elapsed, List<PlannedStage> stages,
                         java.util.Map<Integer, TrainedModel> models, Path experimentDir,
@@ -169,8 +169,15 @@ public final class SearchResult {
         return out.toString();
     }
 
-    /** The search space, one hyperparameter per line ({@code name: distribution}). */
+    /** The search space, one hyperparameter per line ({@code name=distribution}). */
     public String space() {
+        StringBuilder text = new StringBuilder();
+        space.params().forEach(p -> text.append(p).append('\n'));
+        return text.toString();
+    }
+
+    /** The search space. */
+    public org.cerebro.space.SearchSpace searchSpace() {
         return space;
     }
 
@@ -182,6 +189,11 @@ public final class SearchResult {
      */
     public void writeReport(Path file) {
         write(file, new HtmlReport(this).render());
+    }
+
+    /** As {@link #writeReport}, for a snapshot of a search still running: the page reloads itself. */
+    public void writeLiveReport(Path file) {
+        write(file, new HtmlReport(this, true).render());
     }
 
     /** A one-line description of the search that produced this result. */
@@ -299,7 +311,8 @@ public final class SearchResult {
             String test = !tested ? "" : String.format(" %14s", t.test() == null ? "-"
                 : Json.fixed(t.test().get(metric), 4));
             out.append(String.format("%-5d %-6d %-10s %6d %14s%s  %s%n", i + 1, t.trialId(), t.status(),
-                t.epochsCompleted(), Json.fixed(objective.metricOf(t.finalScore()), 4), test, t.config().canonical()));
+                t.epochsCompleted(), Json.fixed(objective.metricOf(t.finalScore()), 4), test,
+                org.cerebro.report.Format.config(t.config())));
         }
         if (!failures().isEmpty()) {
             out.append(failures().size()).append(" trial(s) failed; see failures()").append(System.lineSeparator());

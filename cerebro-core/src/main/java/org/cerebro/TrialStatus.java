@@ -9,5 +9,7 @@ public enum TrialStatus {
     /** It failed: a NaN or infinite loss, or an exception in user code. */
     FAILED,
     /** The search was cancelled while this trial was training; its completed epochs are kept. */
-    CANCELLED
+    CANCELLED,
+    /** Still training: only in the snapshot of a search that is running (a live report). */
+    RUNNING
 }

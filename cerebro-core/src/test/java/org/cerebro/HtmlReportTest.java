@@ -29,10 +29,18 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class HtmlReportTest {
     private static SearchResult search() {
-        try (Dataset train = MlpTrainableTest.blobs(300, 1); Dataset validation = MlpTrainableTest.blobs(100, 2)) {
-            return Cerebro.search(SearchSpace.of(HParam.logUniform("lr", 0.001, 0.3), HParam.choice("hidden", 0, 4)))
-                .trainable(new MlpTrainable()).data(train, validation).strategy(Strategy.asha(1, 9, 3).maxTrials(9))
-                .objective(Objective.maximize("accuracy")).seed(2).partitions(3).progress(false).run();
+        return search(null);
+    }
+
+    private static SearchResult search(Path live) {
+        try (Dataset train = MlpTrainableTest.blobs(300, 1); Dataset validation = MlpTrainableTest.blobs(100, 2);
+             Dataset test = MlpTrainableTest.blobs(100, 3)) {
+            SearchBuilder builder = Cerebro.search(SearchSpace.of(HParam.logUniform("lr", 0.001, 0.3),
+                    HParam.choice("hidden", 0, 4), HParam.choice("optimizer", "sgd")))
+                .trainable(new MlpTrainable()).data(train, validation).test(test)
+                .strategy(Strategy.asha(1, 9, 3).maxTrials(9))
+                .objective(Objective.maximize("accuracy")).seed(2).partitions(3).progress(false);
+            return (live == null ? builder : builder.report(live)).run();
         }
     }
 
@@ -46,22 +54,50 @@ class HtmlReportTest {
     }
 
     @Test
-    void theReportHoldsTheLeaderboardCurvesScheduleSpaceAndExplain(@TempDir Path tmp) throws Exception {
+    void theReportHoldsEveryViewWithLegendsAxesAndNumbersForPeople(@TempDir Path tmp) throws Exception {
         SearchResult result = search();
         Path file = tmp.resolve("report.html");
         result.writeReport(file);
         String html = Files.readString(file);
-        assertEquals(result.trials().size(), count(html, "<tr><td>\\d+</td>"), "a leaderboard row per trial");
+        assertEquals(result.trials().size(), count(html, "<tr><td class=\"num\">"), "a leaderboard row per trial");
         long withEpochs = result.trials().stream().filter(t -> !t.epochs().isEmpty()).count();
-        assertEquals(withEpochs, count(html, "<polyline class=\"trial"), "a curve per trial");
+        assertEquals(2 * withEpochs, count(html, "<polyline class=\"trial"), "a curve per trial, in both charts");
         assertTrue(count(html, "<polyline class=\"trial stopped\"") > 0, "ASHA stopped some: drawn dashed");
         assertEquals(result.units().size(), count(html, "<rect class=\"unit\""), "a bar per unit");
+        assertEquals(withEpochs, count(html, "<polyline class=\"pc\""), "a parallel-coordinates line per trial");
+        assertEquals(2, count(html, "<g class=\"legend\">"), "each learning-curve chart has a legend");
+        assertTrue(html.contains(">#1 trial " + result.best().orElseThrow().trialId() + ": "), "the best trial leads it");
+        assertTrue(count(html, "axis-title") >= 2 * 2 + 1 + 4, "axis titles: epochs and metrics, the schedule's time,"
+            + " and one per parallel axis");
+        assertTrue(html.contains(">seconds since the first unit<"), "the schedule's time axis has a title");
+        assertTrue(html.contains("lr (log)"), "the learning rate's axis is logarithmic");
+        assertTrue(html.contains("id=\"loss-curves\"") && html.contains("id=\"parallel-coordinates\""), "new views");
+        assertTrue(html.contains(">test accuracy<") && html.contains("its test accuracy"), "the test score is shown");
+        assertTrue(!Pattern.compile("\\d\\.\\d{7,}").matcher(html.replaceAll("<pre id=\"explain\">[\\s\\S]*</pre>", ""))
+            .find(), "no raw doubles such as 7.33184612881118E-4 outside EXPLAIN");
+        assertTrue(!Pattern.compile("\\dE-\\d").matcher(html).find(), "no Java exponents");
         assertTrue(html.contains("<code>lr=logUniform(0.001, 0.3)</code>"), "the space");
         assertTrue(html.contains("<pre id=\"explain\">EXPLAIN"), "EXPLAIN");
+        assertTrue(html.contains("white-space:pre-wrap"), "EXPLAIN wraps instead of being clipped");
         assertTrue(html.contains("measured: makespan"), "with the measured time");
+        assertTrue(!html.contains("http-equiv=\"refresh\""), "a finished search's report does not reload");
         assertTrue(!html.replace("http://www.w3.org/2000/svg", "").contains("http"),
             "no address but the SVG namespace: nothing is fetched from the network");
         assertTrue(!html.contains("<script"), "no scripts");
+    }
+
+    @Test
+    void aReportAskedForIsWrittenAtTheEndAndLiveWhileTheSearchRuns(@TempDir Path tmp) throws Exception {
+        Path file = tmp.resolve("live.html");
+        SearchResult result = search(file);
+        String html = Files.readString(file);
+        assertTrue(html.contains("id=\"leaderboard\""), "the final report");
+        assertTrue(!html.contains("http-equiv=\"refresh\""), "final: no reload");
+        Path snapshot = tmp.resolve("snapshot.html");
+        result.writeLiveReport(snapshot);
+        String live = Files.readString(snapshot);
+        assertTrue(live.contains("<meta http-equiv=\"refresh\" content=\"5\">") && live.contains("running: this page"),
+            "a live report reloads itself and says so");
     }
 
     @Test
@@ -79,7 +115,12 @@ class HtmlReportTest {
         assertTrue(count(curves.group(1), "<polyline") >= 3, "curves drawn");
         Matcher schedule = Pattern.compile("<svg id=\"schedule\"[^>]*>(.*?)</svg>", Pattern.DOTALL).matcher(dom);
         assertTrue(schedule.find() && count(schedule.group(1), "<rect") == result.units().size(), "schedule drawn");
-        runChromium(chromium, tmp, "--screenshot=" + screenshot, "--window-size=1000,1600", file.toUri().toString());
+        for (String view : new String[] {"loss-curves", "parallel-coordinates"}) {
+            Matcher svg = Pattern.compile("<svg id=\"" + view + "\"[^>]*>(.*?)</svg>", Pattern.DOTALL).matcher(dom);
+            assertTrue(svg.find() && count(svg.group(1), "<polyline") >= 3, view + " drawn");
+        }
+        assertTrue(dom.contains("class=\"legend\""), "legend rendered");
+        runChromium(chromium, tmp, "--screenshot=" + screenshot, "--window-size=1000,2600", file.toUri().toString());
         BufferedImage image = ImageIO.read(screenshot.toFile());
         assertTrue(image != null && image.getWidth() == 1000, "a screenshot at " + screenshot);
         int coloured = 0;

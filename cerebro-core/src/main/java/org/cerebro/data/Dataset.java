@@ -12,7 +12,8 @@ import org.agrona.concurrent.UnsafeBuffer;
  * (files, arrays) or by {@link #partition} and {@link #split}, which copy records into new tables.
  *
  * <p>Thread-safe for reading once built. {@link #close()} frees the memory (and deletes a mapped
- * table's file); it must not race with readers. Reads after close fail with a bounds error.
+ * table's file); it must not race with readers. A read after close fails with an
+ * {@link IllegalStateException} naming the dataset.
  */
 public final class Dataset implements AutoCloseable {
     private final String name;
@@ -73,14 +74,28 @@ public final class Dataset implements AutoCloseable {
         return region.file();
     }
 
+    /**
+     * Fails unless the records are still there.
+     *
+     * @throws IllegalStateException naming the dataset when it was closed
+     */
+    public void checkOpen() {
+        if (region.closed()) {
+            throw new IllegalStateException("dataset=" + name + " is closed: its records were freed (close it only after"
+                + " every search that reads it has ended)");
+        }
+    }
+
     /** The label of record {@code row}. */
     public int label(int row) {
+        checkOpen();
         Objects.checkIndex(row, size);
         return records.getInt((int) layout.recordOffset(row) + RecordLayout.LABEL_OFFSET);
     }
 
     /** Feature {@code column} of record {@code row}. */
     public float feature(int row, int column) {
+        checkOpen();
         Objects.checkIndex(row, size);
         Objects.checkIndex(column, layout.featureWidth());
         return records.getFloat((int) layout.featureOffset(row, column));
@@ -88,6 +103,7 @@ public final class Dataset implements AutoCloseable {
 
     /** Copies the features of record {@code row} into {@code destination[0..featureWidth)}. */
     public void copyFeatures(int row, float[] destination) {
+        checkOpen();
         Objects.checkIndex(row, size);
         int width = layout.featureWidth();
         if (destination.length < width) {
@@ -113,6 +129,7 @@ public final class Dataset implements AutoCloseable {
      * the {@link RecordLayout}. Valid until {@link #close()}.
      */
     public DirectBuffer records() {
+        checkOpen();
         return records;
     }
 
@@ -123,6 +140,7 @@ public final class Dataset implements AutoCloseable {
      * refuse a resume on other data. Reads every byte once (about a second per few GB).
      */
     public String contentFingerprint() {
+        checkOpen();
         java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
         long length = (long) size * layout.stride();
         byte[] chunk = new byte[64 * 1024];
@@ -166,6 +184,23 @@ public final class Dataset implements AutoCloseable {
         return Split.of(this, validationFraction, seed, storage);
     }
 
+    /**
+     * A copy of records {@code from} (inclusive) to {@code to} (exclusive), in their order, in direct
+     * memory: e.g. a time-ordered split, or the first part of a file.
+     *
+     * @throws IndexOutOfBoundsException naming the range and the size when it is not within the table
+     */
+    public Dataset rows(int from, int to) {
+        checkOpen();
+        if (from < 0 || to > size || from >= to) {
+            throw new IndexOutOfBoundsException("dataset=" + name + " rows(" + from + ", " + to + ") expected"
+                + " 0 <= from < to <= size=" + size);
+        }
+        int[] order = new int[size];
+        java.util.Arrays.setAll(order, i -> i);
+        return select(name + "/rows-" + from + "-" + to, order, from, to, Storage.direct());
+    }
+
     /** A copy of the first {@code n} records (all of them when there are fewer), in direct memory. */
     public Dataset head(int n) {
         if (n < 1) {
@@ -179,6 +214,7 @@ public final class Dataset implements AutoCloseable {
 
     /** A new table with the given records of this one, in that order. */
     Dataset select(String newName, int[] rows, int from, int to, Storage storage) {
+        checkOpen();
         DatasetBuilder builder = new DatasetBuilder(newName, layout.featureWidth(), numClasses, to - from,
             featureNames, storage);
         for (int i = from; i < to; i++) {

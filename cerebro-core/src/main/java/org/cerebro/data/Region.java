@@ -28,6 +28,11 @@ final class Region implements AutoCloseable {
         return buffer;
     }
 
+    /** Whether the memory was released. */
+    boolean closed() {
+        return closed;
+    }
+
     /** The backing file, or null for direct memory. */
     Path file() {
         return file;

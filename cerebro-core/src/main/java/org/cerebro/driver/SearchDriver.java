@@ -22,6 +22,7 @@ import org.cerebro.experiment.Experiment;
 import org.cerebro.experiment.SearchFingerprint;
 import org.cerebro.plan.MachineFacts;
 import org.cerebro.plan.Operator;
+import org.cerebro.report.HtmlReport;
 import org.cerebro.plan.PhysicalPlan;
 import org.cerebro.plan.Planner;
 import org.cerebro.plan.Planners;
@@ -68,6 +69,10 @@ public final class SearchDriver {
     private volatile boolean cancelled;
     private volatile Kernel kernel;
     private double bestScore = Double.NEGATIVE_INFINITY;
+    private Experiment experiment;
+    private StrategyState strategyState;
+    private long lastReportNanos = Long.MIN_VALUE / 2;
+    private int reportFailures;
 
     /** A driver for one run of {@code search} with {@code settings}. */
     public SearchDriver(LogicalSearch search, RunSettings settings) {
@@ -113,22 +118,56 @@ public final class SearchDriver {
                 if (experiment != null && experiment.resumed()) {
                     listeners.searchResumed(opened.replaying(), experiment.unitsRecovered());
                 }
+                this.experiment = experiment;
+                this.strategyState = strategy;
                 drive(opened, strategy, target, executor.workers(), startNanos);
-                Duration elapsed = Duration.ofNanos(System.nanoTime() - startNanos);
                 if (experiment != null) {
                     experiment.warnings().forEach(w -> warnings.add("experiment dir " + settings.experimentDir() + ": "
                         + w));
                 }
-                SearchResult result = new SearchResult(new SearchResult.Parts(search.summary(), spaceText(),
-                    search.objective(), tested(results(opened)), strategy.rungs(), executor.name(), settings.partitions(),
-                    opened.units().size(), experiment == null ? 0 : experiment.unitsRecovered(), opened.units(),
-                    elapsed, stages, keeper.models(), settings.experimentDir(), search.trainable(), warnings));
+                SearchResult result = snapshot(opened, startNanos, tested(results(opened)));
+                if (settings.report() != null) {
+                    writeReport(result, false);
+                }
                 listeners.searchFinished(result);
                 return result;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("search interrupted", e);
+        }
+    }
+
+    /** The result as it stands: at the search's end, or a snapshot of it running for a live report. */
+    private SearchResult snapshot(Kernel kernel, long startNanos, List<TrialResult> results) {
+        return new SearchResult(new SearchResult.Parts(search.summary(), search.space(), search.objective(), results,
+            strategyState.rungs(), settings.executor().name(), settings.partitions(), kernel.units().size(),
+            experiment == null ? 0 : experiment.unitsRecovered(), kernel.units(),
+            Duration.ofNanos(System.nanoTime() - startNanos), stages, keeper.models(), settings.experimentDir(),
+            search.trainable(), warnings));
+    }
+
+    /** Rewrites the live report when the last write is old enough. */
+    private void maybeWriteLiveReport(Kernel kernel, long startNanos) {
+        long now = System.nanoTime();
+        if (settings.report() == null || now - lastReportNanos < HtmlReport.REFRESH_SECONDS * 1_000_000_000L) {
+            return;
+        }
+        lastReportNanos = now;
+        writeReport(snapshot(kernel, startNanos, results(kernel)), true);
+    }
+
+    private void writeReport(SearchResult result, boolean live) {
+        try {
+            if (live) {
+                result.writeLiveReport(settings.report());
+            } else {
+                result.writeReport(settings.report());
+            }
+        } catch (RuntimeException e) {
+            if (reportFailures++ == 0) {
+                warnings.add("cannot write the report " + settings.report() + ": " + e.getMessage());
+            }
         }
     }
 
@@ -166,6 +205,7 @@ public final class SearchDriver {
             }
             act(kernel, strategy, outcome);
             replanIfNarrowed(kernel, workers, starved, (System.nanoTime() - startNanos) / 1e9);
+            maybeWriteLiveReport(kernel, startNanos);
         }
         // what is left: cut short by a cancel, or paused and never resumed (a model at an epoch's end)
         for (Trial trial : kernel.trials().all()) {
@@ -252,12 +292,6 @@ public final class SearchDriver {
                 end(kernel, id, outcome.epoch() >= search.strategy().maxEpochs() ? Phase.COMPLETED : Phase.STOPPED);
             }
         }
-    }
-
-    private String spaceText() {
-        StringBuilder text = new StringBuilder();
-        search.space().params().forEach(p -> text.append(p).append('\n'));
-        return text.toString();
     }
 
     /** The search's experiment directory, opened and checked against this search; null without one. */
@@ -385,7 +419,7 @@ public final class SearchDriver {
             case FAILED -> TrialStatus.FAILED;
             case CANCELLED -> TrialStatus.CANCELLED;
             case STOPPED, PAUSED -> TrialStatus.STOPPED; // paused and never resumed: stopped by the strategy
-            default -> throw new IllegalStateException("a trial still " + phase + " at the end of the search");
+            default -> TrialStatus.RUNNING; // a snapshot of a search that is running
         };
     }
 }

@@ -68,21 +68,29 @@ public record PhysicalPlan(String planner, PlanningInput input, Operator chosen,
             } else {
                 verdict = String.format(Locale.ROOT, "rejected: %.2fx slower", c.makespanSeconds() / best);
             }
+            boolean estimated = Double.isFinite(c.makespanSeconds());
             out.append(String.format(Locale.ROOT, "  %-14s %14s %14s %14s  %s%n", c.operator(), seconds(c.makespanSeconds()),
-                bytes(c.memoryPerWorker()), bytes(c.bytesMoved()), verdict));
+                estimated ? bytes(c.memoryPerWorker()) : "-", estimated ? bytes(c.bytesMoved()) : "-", verdict));
         }
         out.append(String.format(Locale.ROOT, "  placement: %s%n", placement()));
         if (!executable.equals(chosen.name())) {
             out.append("  executed as: ").append(executable).append(System.lineSeparator());
         }
         ModelProfile p = in.profile();
-        out.append(String.format(Locale.ROOT, "  inputs: profile [%s] %.3g s/sample, state %s, %s at %s%n", p.key(),
-            p.secondsPerSample(), bytes(p.stateBytes()), p.source(), p.measuredAt()));
+        if (Double.isNaN(p.secondsPerSample())) {
+            out.append(String.format(Locale.ROOT, "  inputs: model %s not profiled (%s)%n", p.key(), p.source()));
+        } else {
+            out.append(String.format(Locale.ROOT, "  inputs: profile [%s] %.3g s/sample, state %s, %s at %s%n", p.key(),
+                p.secondsPerSample(), bytes(p.stateBytes()), p.source(), p.measuredAt()));
+        }
         out.append(String.format(Locale.ROOT, "          memory/worker %s; bandwidth %s/s (%s); batch %d%n",
             bytes(in.memoryPerWorker()), bytes((long) in.bandwidthBytesPerSecond()), in.bandwidthSource(), in.batchSize()));
         if (!Double.isNaN(measuredSeconds)) {
-            out.append(String.format(Locale.ROOT, "  measured: makespan %s vs estimate %s (%.2fx)%n", seconds(measuredSeconds),
-                seconds(best), measuredSeconds / best));
+            out.append(Double.isFinite(best) && best > 0
+                ? String.format(Locale.ROOT, "  measured: makespan %s vs estimate %s (%.2fx)%n", seconds(measuredSeconds),
+                    seconds(best), measuredSeconds / best)
+                : String.format(Locale.ROOT, "  measured: makespan %s (no estimate to compare it with)%n",
+                    seconds(measuredSeconds)));
         }
         return out.toString();
     }

@@ -165,6 +165,11 @@ public final class HParam<T> {
         return kind;
     }
 
+    /** Whether the parameter is spread in log10 space (log-uniform and log ranges). */
+    public boolean isLog() {
+        return log;
+    }
+
     /** The class of the values. */
     public Class<?> valueType() {
         return valueType;
@@ -282,10 +287,15 @@ public final class HParam<T> {
         String base = switch (kind) {
             case CHOICE -> "choice" + values;
             case CONSTANT -> "constant(" + values.get(0) + ")";
-            case CONTINUOUS -> (log ? "logUniform(" : "uniform(") + min + ", " + max + ")";
+            case CONTINUOUS -> (log ? "logUniform(" : "uniform(") + plain(min) + ", " + plain(max) + ")";
             case INTEGER -> (log ? "intLogRange(" : "intRange(") + (int) min + ", " + (int) max + ")";
         };
         return name + "=" + base + (quantum > 0 ? " q=" + quantum : "") + (gridPoints > 0 ? " gridPoints=" + gridPoints : "");
+    }
+
+    /** A bound as written, every digit kept but no exponent: 3.0E-4 is 0.0003. */
+    private static String plain(double value) {
+        return java.math.BigDecimal.valueOf(value).stripTrailingZeros().toPlainString();
     }
 
     private static void checkName(String name) {

@@ -90,10 +90,17 @@ class DatasetsArraysTest {
     }
 
     @Test
-    void readingAClosedDatasetFailsInsteadOfReadingFreedMemory() {
+    void readingAClosedDatasetFailsNamingItInsteadOfReadingFreedMemory() {
         Dataset data = Datasets.fromArrays(new float[][] {{1}}, new int[] {0}, 1);
+        org.agrona.DirectBuffer view = data.records();
         data.close();
-        assertThrows(IndexOutOfBoundsException.class, () -> data.records().getFloat(4));
+        assertThrows(IndexOutOfBoundsException.class, () -> view.getFloat(4), "a view taken before: a bounds error");
+        for (org.junit.jupiter.api.function.Executable read : List.<org.junit.jupiter.api.function.Executable>of(
+            data::records, () -> data.label(0), () -> data.feature(0, 0), () -> data.copyFeatures(0, new float[1]),
+            () -> data.partition(1, 1), () -> data.head(1), () -> data.rows(0, 1), data::contentFingerprint)) {
+            IllegalStateException e = assertThrows(IllegalStateException.class, read);
+            assertTrue(e.getMessage().contains("dataset=arrays is closed"), e.getMessage());
+        }
     }
 
     @Test

@@ -50,9 +50,12 @@ public final class AdultExample {
         try (Dataset rawTrain = encoder.encode(adult.resolve("adult.data"), Storage.direct());
              Dataset rawTest = encoder.encode(adult.resolve("adult.test"), Storage.direct())) {
             Standardizer standardizer = Standardizer.fit(rawTrain, encoder.numericFeatures());
-            try (Dataset train = standardizer.apply(rawTrain, Storage.direct());
+            try (Dataset all = standardizer.apply(rawTrain, Storage.direct());
+                 org.cerebro.data.Split split = all.split(0.1, 5);
                  Dataset test = standardizer.apply(rawTest, Storage.direct())) {
-                System.out.println("UCI Adult: " + train.size() + " training and " + test.size() + " test records, "
+                Dataset train = split.train();
+                System.out.println("UCI Adult: " + train.size() + " training, " + split.validation().size()
+                    + " validation (held out of adult.data) and " + test.size() + " test records, "
                     + train.featureWidth() + " features after one-hot encoding");
                 SearchSpace space = SearchSpace.of(
                     HParam.logUniform("lr", 1e-4, 1e-2),
@@ -62,9 +65,10 @@ public final class AdultExample {
                     HParam.constant("batch_size", 128));
                 run.run(run.configure(Cerebro.search(space)
                     .trainable(new DjlTrainable(Zoo.mlp()))
-                    .data(train, test)
+                    .data(train, split.validation())
+                    .test(test)
                     .strategy(run.strategy("random", run.epochs(4), run.trials(8)))
-                    .objective(Objective.maximize("accuracy")), 5).build(), null);
+                    .objective(Objective.maximize("accuracy")), 5).build());
             }
         }
     }

@@ -34,9 +34,10 @@ public final class AshaExample {
                 HParam.constant("batch_size", 64));
             run.run(run.configure(Cerebro.search(space)
                 .trainable(new DjlTrainable(Zoo.mlp()))
-                .data(data.train(), data.test())
+                .data(data.train(), data.validation())
+                .test(data.test())
                 .strategy(Strategy.asha(1, run.epochs(9), 3).maxTrials(run.trials(16)))
-                .objective(Objective.maximize("accuracy")), 7).build(), null);
+                .objective(Objective.maximize("accuracy")), 7).build());
         }
     }
 }

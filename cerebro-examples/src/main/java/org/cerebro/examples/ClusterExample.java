@@ -51,18 +51,12 @@ public final class ClusterExample {
                 HParam.choice("lr", 1e-3, 3e-3),
                 HParam.constant("batch_size", 64));
             ClusterExecutor cluster = ClusterExecutor.connect(addresses).secretFile(secretFile);
-            org.cerebro.SearchBuilder builder = Cerebro.search(space)
+            run.run(run.configure(Cerebro.search(space)
                 .trainable(new DjlTrainable(Zoo.mlp()))
-                .data(data.train(), data.test())
+                .data(data.train(), data.validation())
+                .test(data.test())
                 .strategy(run.strategy("grid", run.epochs(2), run.trials(4)))
-                .objective(Objective.maximize("accuracy"))
-                .seed(run.seed(4))
-                .executor(cluster)
-                .progress(true);
-            if (run.options.get("experiment-dir") != null) {
-                builder.experimentDir(Path.of(run.options.get("experiment-dir")));
-            }
-            run.run(builder.build(), null);
+                .objective(Objective.maximize("accuracy")), 4, null, cluster).build());
             System.out.printf("data placement: %.1f MB sent in %.2f s%n", cluster.bytesSent() / 1e6,
                 cluster.setUpTime().toNanos() / 1e9);
         } finally {

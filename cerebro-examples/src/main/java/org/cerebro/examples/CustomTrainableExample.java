@@ -201,9 +201,10 @@ public final class CustomTrainableExample {
             SearchSpace space = SearchSpace.of(SoftmaxRegression.LR, SoftmaxRegression.L2, SoftmaxRegression.BATCH);
             run.run(run.configure(Cerebro.search(space)
                 .trainable(new SoftmaxRegression())
-                .data(data.train(), data.test())
+                .data(data.train(), data.validation())
+                .test(data.test())
                 .strategy(run.strategy("random", run.epochs(3), run.trials(6)))
-                .objective(Objective.maximize("accuracy")), 3).build(), null);
+                .objective(Objective.maximize("accuracy")), 3).build());
         }
     }
 }

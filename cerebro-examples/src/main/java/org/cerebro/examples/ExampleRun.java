@@ -74,9 +74,17 @@ final class ExampleRun {
         return DataDir.resolve(options.get("data"), folder);
     }
 
-    /** {@code --strategy} (default {@code fallback}) with the epochs and trials options. */
+    /**
+     * {@code --strategy} (default {@code fallback}) with the epochs and trials options; {@code --trials}
+     * is refused for grid and Hyperband, whose trials follow from the space and from R and eta.
+     */
     Strategy strategy(String fallback, int epochs, int trials) {
         String name = options.get("strategy", fallback);
+        if ((name.equals("grid") || name.equals("hyperband")) && options.get("trials") != null) {
+            throw new IllegalArgumentException("option=--trials does not apply to --strategy " + name + ": "
+                + (name.equals("grid") ? "a grid's trials are its space's points" : "Hyperband's trials follow from"
+                + " --epochs (R) and eta") + "; use --strategy random or asha to set a number of trials");
+        }
         return switch (name) {
             case "grid" -> Strategy.grid(epochs);
             case "random" -> Strategy.random(trials, epochs);
@@ -87,17 +95,40 @@ final class ExampleRun {
         };
     }
 
-    /** Local CPU workers, the seed, the experiment directory and the progress line. */
+    /**
+     * Local CPU workers, the seed, the experiment directory, progress, and the HTML report
+     * ({@code --report}, else {@code defaultReport} when not null), written live while it runs.
+     */
     SearchBuilder configure(SearchBuilder builder, long defaultSeed) {
-        builder.executor(LocalExecutor.cpus(workers())).seed(seed(defaultSeed)).progress(true);
+        return configure(builder, defaultSeed, null);
+    }
+
+    SearchBuilder configure(SearchBuilder builder, long defaultSeed, String defaultReport) {
+        return configure(builder, defaultSeed, defaultReport, LocalExecutor.cpus(workers()));
+    }
+
+    /** As {@link #configure(SearchBuilder, long, String)}, on {@code executor}. */
+    SearchBuilder configure(SearchBuilder builder, long defaultSeed, String defaultReport,
+                            org.cerebro.exec.Executor executor) {
+        builder.executor(executor).seed(seed(defaultSeed)).progress(true);
         if (options.get("experiment-dir") != null) {
             builder.experimentDir(Path.of(options.get("experiment-dir")));
+        }
+        String report = options.get("report", defaultReport);
+        if (report != null) {
+            Path file = Path.of(report).toAbsolutePath();
+            try {
+                java.nio.file.Files.createDirectories(file.getParent());
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException("cannot create the report's folder " + file.getParent(), e);
+            }
+            builder.report(file);
         }
         return builder;
     }
 
-    /** Describes, runs, prints the leaderboard and EXPLAIN, writes the report and the summary. */
-    SearchResult run(Search search, String defaultReport) {
+    /** Describes, runs, prints the leaderboard and EXPLAIN, where the report is, and writes the summary. */
+    SearchResult run(Search search) {
         System.out.print(search.describe());
         SearchResult result = search.run();
         System.out.printf("%n%d trials, %d epochs, %d units in %.1f s%s%n", result.trials().size(),
@@ -107,17 +138,10 @@ final class ExampleRun {
         System.out.print(result.leaderboardTable(10));
         System.out.println();
         System.out.print(result.explain());
-        String report = options.get("report", defaultReport);
-        if (report != null) {
-            Path parent = Path.of(report).toAbsolutePath().getParent();
-            try {
-                java.nio.file.Files.createDirectories(parent);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException("cannot create the report's folder " + parent, e);
-            }
-            result.writeReport(Path.of(report));
-            System.out.println("report: " + Path.of(report).toAbsolutePath());
+        if (search.settings().report() != null) {
+            System.out.println("report: " + search.settings().report());
         }
+        result.warnings().forEach(w -> System.out.println("warning: " + w));
         if (options.get("summary-json") != null) {
             SummaryJson.write(Path.of(options.get("summary-json")), result, search.settings().executor().workers());
         }

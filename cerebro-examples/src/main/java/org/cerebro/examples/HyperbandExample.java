@@ -34,9 +34,10 @@ public final class HyperbandExample {
                 HParam.constant("batch_size", 64));
             run.run(run.configure(Cerebro.search(space)
                 .trainable(new DjlTrainable(Zoo.mlp()))
-                .data(data.train(), data.test())
+                .data(data.train(), data.validation())
+                .test(data.test())
                 .strategy(Strategy.hyperband(run.epochs(9), 3))
-                .objective(Objective.maximize("accuracy")), 11).build(), null);
+                .objective(Objective.maximize("accuracy")), 11).build());
         }
     }
 }

@@ -32,10 +32,11 @@ public final class Quickstart {
                 HParam.constant("batch_size", 64));
             SearchResult result = run.run(run.configure(Cerebro.search(space)
                 .trainable(new DjlTrainable(Zoo.mlp()))
-                .data(data.train(), data.test())
+                .data(data.train(), data.validation())
+                .test(data.test())
                 .strategy(run.strategy("grid", run.epochs(2), run.trials(4)))
-                .objective(Objective.maximize("accuracy")), 1).build(), null);
-            System.out.println("best: " + result.best().orElseThrow().config().canonical());
+                .objective(Objective.maximize("accuracy")), 1).build());
+            System.out.println("best: " + org.cerebro.report.Format.config(result.best().orElseThrow().config()));
         }
     }
 }

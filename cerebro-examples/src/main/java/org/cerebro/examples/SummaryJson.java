@@ -12,13 +12,15 @@ import java.util.Map;
 import org.cerebro.SearchResult;
 import org.cerebro.TrialResult;
 import org.cerebro.exec.UnitRecord;
+import org.cerebro.report.Json;
 import org.cerebro.optimizer.schedule.Cluster;
 import org.cerebro.optimizer.schedule.Workload;
 
 /**
  * The examples' {@code --summary-json}: one JSON object whose keys other code relies on, so they
  * stay stable: {@code bestConfig} (object), {@code bestScore} (the objective's metric for the best
- * trial, e.g. test accuracy as a fraction), {@code metric}, {@code trials}, {@code unitsRun} (units
+ * trial on the validation data, e.g. accuracy as a fraction), {@code bestTestScore} (the same trial's
+ * metric on the held-out test set, or null), {@code metric}, {@code trials}, {@code unitsRun} (units
  * this process executed), {@code epochsCompleted}, {@code plan} (the physical plan run),
  * {@code workers}, {@code makespanSeconds} (measured) and {@code lowerBoundSeconds} (the
  * optimizer's lower bound, {@link Cluster#lowerBound}, for the same work: each trial's measured
@@ -37,19 +39,20 @@ final class SummaryJson {
         } else {
             out.append('{');
             List<String> fields = new ArrayList<>();
-            best.config().values().forEach((name, value) -> fields.add(string(name) + ":"
-                + (value instanceof Number || value instanceof Boolean ? exact(value) : string(String.valueOf(value)))));
+            best.config().values().forEach((name, value) -> fields.add(Json.string(name) + ":" + Json.value(value)));
             out.append(String.join(",", fields)).append('}');
         }
         out.append(",\"bestScore\":").append(best == null || best.epochs().isEmpty() ? "null"
             : number(best.lastEpoch().metrics().get(result.objective().metric())));
-        out.append(",\"metric\":").append(string(result.objective().metric()));
+        out.append(",\"bestTestScore\":").append(best == null || best.test() == null ? "null"
+            : number(best.test().get(result.objective().metric())));
+        out.append(",\"metric\":").append(Json.string(result.objective().metric()));
         out.append(",\"trials\":").append(result.trials().size());
         out.append(",\"unitsRun\":").append(result.unitsRun());
         out.append(",\"unitsRecovered\":").append(result.unitsRecovered());
         out.append(",\"epochsCompleted\":").append(result.epochsCompleted());
-        out.append(",\"plan\":").append(string(result.plan().executableOperator().name()));
-        out.append(",\"executor\":").append(string(result.executor()));
+        out.append(",\"plan\":").append(Json.string(result.plan().executableOperator().name()));
+        out.append(",\"executor\":").append(Json.string(result.executor()));
         out.append(",\"workers\":").append(workers);
         out.append(",\"makespanSeconds\":").append(number(result.elapsed().toNanos() / 1e9));
         out.append(",\"lowerBoundSeconds\":").append(number(lowerBound(result, workers)));
@@ -77,19 +80,10 @@ final class SummaryJson {
         }
     }
 
-    /** A config value as JSON, every digit kept (a config must be reproducible from it). */
-    private static String exact(Object value) {
-        return value instanceof Double d && !Double.isFinite(d) ? string(d.toString()) : String.valueOf(value);
-    }
-
     private static String number(Object value) {
         if (value instanceof Double d) {
             return Double.isFinite(d) ? String.format(Locale.ROOT, "%.6g", d).replaceAll("\\.?0+(e|$)", "$1") : "null";
         }
         return String.valueOf(value);
-    }
-
-    private static String string(String value) {
-        return '"' + value.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + '"';
     }
 }
