@@ -1,6 +1,5 @@
 package org.cerebro;
 
-import java.util.Objects;
 import org.cerebro.train.Metrics;
 
 /**
@@ -13,8 +12,7 @@ import org.cerebro.train.Metrics;
 public record Objective(String metric, boolean maximize) {
     /** Validates the metric name. */
     public Objective {
-        Objects.requireNonNull(metric, "metric");
-        if (metric.isBlank()) {
+        if (metric == null || metric.isBlank()) {
             throw new IllegalArgumentException("objective metric=\"" + metric + "\" expected a metric name");
         }
     }

@@ -17,9 +17,11 @@ import org.cerebro.plan.Operator;
  * @param listeners     progress listeners, in the order added
  * @param keepModels    how many of the best trials' trained models the result keeps in memory
  * @param report        the HTML report written while the search runs and when it ends, or null
+ * @param divergenceLimit a trial whose epoch's training loss passes this multiple of ln(classes)
+ *                        fails; 0 for no such rule
  */
 public record RunSettings(Executor executor, int partitions, Operator operator, Path experimentDir, Path profileCache,
-                          List<SearchListener> listeners, int keepModels, Path report) {
+                          List<SearchListener> listeners, int keepModels, Path report, double divergenceLimit) {
     /** Copies the listeners. */
     public RunSettings {
         Objects.requireNonNull(executor, "executor");

@@ -3,7 +3,6 @@ package org.cerebro;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Objects;
 import java.util.Set;
 import org.cerebro.data.Dataset;
 import org.cerebro.exec.Executor;
@@ -43,23 +42,24 @@ public final class SearchBuilder {
     private int testTopK;
     private int keepModels = -1;
     private java.nio.file.Path report;
+    private double divergenceLimit;
 
     SearchBuilder(SearchSpace space) {
-        this.space = Objects.requireNonNull(space, "space");
+        this.space = given(space, "space");
     }
 
     /** What to train for each config. */
     public SearchBuilder trainable(Trainable trainable) {
         once("trainable");
-        this.trainable = Objects.requireNonNull(trainable, "trainable");
+        this.trainable = given(trainable, "trainable");
         return this;
     }
 
     /** The training data (partitioned across workers) and the validation data (every epoch is scored on it). */
     public SearchBuilder data(Dataset train, Dataset validation) {
         once("data");
-        this.train = Objects.requireNonNull(train, "train");
-        this.validation = Objects.requireNonNull(validation, "validation");
+        this.train = given(train, "train");
+        this.validation = given(validation, "validation");
         return this;
     }
 
@@ -75,7 +75,7 @@ public final class SearchBuilder {
     /** As {@link #test(Dataset)}, evaluating the best {@code topK} trials (their models are kept: see {@link #keepModels}). */
     public SearchBuilder test(Dataset test, int topK) {
         once("test");
-        this.test = Objects.requireNonNull(test, "test");
+        this.test = given(test, "test");
         if (topK < 1) {
             throw new IllegalArgumentException("test topK=" + topK + " expected >= 1");
         }
@@ -102,14 +102,14 @@ public final class SearchBuilder {
     /** How to search: grid, random, Hyperband or ASHA. */
     public SearchBuilder strategy(Strategy strategy) {
         once("strategy");
-        this.strategy = Objects.requireNonNull(strategy, "strategy");
+        this.strategy = given(strategy, "strategy");
         return this;
     }
 
     /** What to optimise, e.g. {@code Objective.maximize("accuracy")}. */
     public SearchBuilder objective(Objective objective) {
         once("objective");
-        this.objective = Objects.requireNonNull(objective, "objective");
+        this.objective = given(objective, "objective");
         return this;
     }
 
@@ -123,7 +123,7 @@ public final class SearchBuilder {
     /** Where to run; default a {@link SequentialExecutor} in the calling thread. */
     public SearchBuilder executor(Executor executor) {
         once("executor");
-        this.executor = Objects.requireNonNull(executor, "executor");
+        this.executor = given(executor, "executor");
         return this;
     }
 
@@ -143,7 +143,7 @@ public final class SearchBuilder {
      */
     public SearchBuilder profileCache(java.nio.file.Path file) {
         once("profileCache");
-        this.profileCache = Objects.requireNonNull(file, "profileCache");
+        this.profileCache = given(file, "profileCache");
         return this;
     }
 
@@ -161,7 +161,7 @@ public final class SearchBuilder {
      */
     public SearchBuilder experimentDir(java.nio.file.Path dir) {
         once("experimentDir");
-        this.experimentDir = Objects.requireNonNull(dir, "experimentDir");
+        this.experimentDir = given(dir, "experimentDir");
         if (java.nio.file.Files.exists(dir) && !java.nio.file.Files.isDirectory(dir)) {
             throw new IllegalArgumentException("experimentDir " + dir + " is a file; expected a directory (it is"
                 + " created when absent)");
@@ -176,7 +176,7 @@ public final class SearchBuilder {
      */
     public SearchBuilder operator(org.cerebro.plan.Operator operator) {
         once("operator");
-        this.operator = Objects.requireNonNull(operator, "operator");
+        this.operator = given(operator, "operator");
         return this;
     }
 
@@ -199,13 +199,30 @@ public final class SearchBuilder {
      */
     public SearchBuilder report(java.nio.file.Path file) {
         once("report");
-        this.report = Objects.requireNonNull(file, "report");
+        this.report = given(file, "report");
+        return this;
+    }
+
+    /**
+     * Fails a trial whose mean training loss over an epoch is above {@code multiple} times the
+     * loss of guessing uniformly, {@code ln(numClasses)} (2.30 for 10 classes): a trial that has
+     * diverged without reaching NaN or infinity, such as SGD with too large a learning rate. Off by
+     * default: then only a NaN or infinite loss fails a trial, and a diverged one ends with its poor
+     * scores and ranks low. The failure says which loss crossed which limit.
+     */
+    public SearchBuilder divergenceLimit(double multiple) {
+        once("divergenceLimit");
+        if (!(multiple > 1) || !Double.isFinite(multiple)) {
+            throw new IllegalArgumentException("divergenceLimit=" + multiple + " expected a finite multiple > 1 of"
+                + " ln(numClasses)");
+        }
+        this.divergenceLimit = multiple;
         return this;
     }
 
     /** Adds a progress listener. */
     public SearchBuilder listener(SearchListener listener) {
-        listeners.add(Objects.requireNonNull(listener, "listener"));
+        listeners.add(given(listener, "listener"));
         return this;
     }
 
@@ -260,6 +277,12 @@ public final class SearchBuilder {
             throw new IllegalArgumentException("partitions=" + parts + " records=" + train.size()
                 + ": more partitions than training records");
         }
+        java.util.Set<String> reported = trainable.metrics();
+        if (!reported.contains(objective.metric())) {
+            throw new IllegalArgumentException("objective metric=" + objective.metric() + " but trainable "
+                + trainable.name() + " reports " + new java.util.TreeSet<>(reported) + ": choose one of those, or"
+                + " declare the metric in Trainable.metrics() if your trainable reports it");
+        }
         strategy.begin(space, seed); // validates the strategy against the space (grid points, budget)
         if (experimentDir != null || profileCache != null) {
             org.cerebro.jvm.JvmFlags.require(experimentDir != null ? "experimentDir (its catalog is a Chronicle Map)"
@@ -271,12 +294,20 @@ public final class SearchBuilder {
         }
         return new Search(new LogicalSearch(space, trainable, train, validation,
             new DataSpec(train.featureWidth(), numClasses), strategy, objective, seed, test, testTopK),
-            new RunSettings(chosen, parts, operator, experimentDir, profileCache, all, keep, report));
+            new RunSettings(chosen, parts, operator, experimentDir, profileCache, all, keep, report, divergenceLimit));
     }
 
     /** {@code build().run()}. */
     public SearchResult run() {
         return build().run();
+    }
+
+    /** {@code value}, or an IllegalArgumentException naming the setting: misuse is reported the same way throughout. */
+    private static <T> T given(T value, String setting) {
+        if (value == null) {
+            throw new IllegalArgumentException("setting " + setting + " is null: expected a value");
+        }
+        return value;
     }
 
     private void once(String setting) {

@@ -54,6 +54,25 @@ class HtmlReportTest {
     }
 
     @Test
+    void aSearchOfManyTrialsGivesAPageOfBoundedSizeThatSaysWhatItLeftOut(@TempDir Path tmp) throws Exception {
+        int trials = org.cerebro.report.HtmlReport.MAX_TRIALS_SHOWN + 60;
+        SearchResult result;
+        try (Dataset train = MlpTrainableTest.blobs(12, 1); Dataset validation = MlpTrainableTest.blobs(8, 2)) {
+            result = Cerebro.search(SearchSpace.of(HParam.logUniform("lr", 0.001, 0.3))).trainable(new MlpTrainable())
+                .data(train, validation).strategy(Strategy.random(trials, 1)).objective(Objective.maximize("accuracy"))
+                .progress(false).run();
+        }
+        Path file = tmp.resolve("report.html");
+        result.writeReport(file);
+        String html = Files.readString(file);
+        assertEquals(org.cerebro.report.HtmlReport.MAX_TRIALS_SHOWN, count(html, "<tr><td class=\"num\">"));
+        assertTrue(html.contains("Showing 300 of " + trials + " trials, the best first"), "says what it left out");
+        String bestRow = "<tr><td class=\"num\">1</td><td class=\"num\">" + result.best().orElseThrow().trialId() + "<";
+        assertTrue(html.contains(bestRow), "the best trial is listed first");
+        assertTrue(html.length() < 4_000_000, "page size " + html.length());
+    }
+
+    @Test
     void theReportHoldsEveryViewWithLegendsAxesAndNumbersForPeople(@TempDir Path tmp) throws Exception {
         SearchResult result = search();
         Path file = tmp.resolve("report.html");

@@ -174,9 +174,9 @@ class SearchApiTest {
                 .strategy(Strategy.grid(1)).objective(Objective.maximize("accuracy")).build(), "featureWidth");
         }
         assertMessage(() -> search(Strategy.grid(1), 0).objective(Objective.maximize("f1")), "objective given twice");
-        Search unknownMetric = Cerebro.search(SPACE).trainable(new MlpTrainable()).data(train, validation)
-            .strategy(Strategy.random(1, 1)).objective(Objective.maximize("f1")).build();
-        assertMessage(unknownMetric::run, "metric=f1", "loss, accuracy");
+        assertMessage(() -> Cerebro.search(SPACE).trainable(new MlpTrainable()).data(train, validation)
+            .strategy(Strategy.random(1, 1)).objective(Objective.maximize("f1")).build(), "metric=f1",
+            "[accuracy, loss]");
     }
 
     private static void assertMessage(Runnable misuse, String... parts) {

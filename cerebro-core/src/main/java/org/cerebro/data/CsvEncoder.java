@@ -100,8 +100,14 @@ public final class CsvEncoder {
         double[] means = new double[n];
         List<List<String>> vocabularies = new ArrayList<>();
         for (int c = 0; c < n; c++) {
+            CsvSchema.Column column = schema.columns().get(c);
+            boolean categorical = column.kind() == CsvSchema.Kind.CATEGORICAL;
+            if (column.kind() == CsvSchema.Kind.NUMERIC && counts[c] == 0 || categorical && seen.get(c).isEmpty()) {
+                throw new DataException("file=" + fileName + " column=" + column.name() + " is missing (\""
+                    + schema.missingToken() + "\") on every one of its " + rows + " data lines: nothing can be learned"
+                    + " from it. Declare it ignored in the schema, or fill it in");
+            }
             means[c] = counts[c] == 0 ? 0 : sums[c] / counts[c];
-            boolean categorical = schema.columns().get(c).kind() == CsvSchema.Kind.CATEGORICAL;
             vocabularies.add(categorical ? List.copyOf(seen.get(c)) : List.of());
         }
         List<String> classes = schema.declaredClasses() != null
@@ -219,14 +225,16 @@ public final class CsvEncoder {
         return suffix != null && value.endsWith(suffix) ? value.substring(0, value.length() - suffix.length()) : value;
     }
 
+    /** CSV's numbers: optional sign, decimal digits with an optional point, an optional exponent. No 1f, 2d or 0x1p3. */
+    private static final java.util.regex.Pattern DECIMAL =
+        java.util.regex.Pattern.compile("[+-]?(\\d+(\\.\\d*)?|\\.\\d+)([eE][+-]?\\d+)?");
+
     private static double parseNumber(String value, String fileName, long line, String column) {
-        double parsed;
-        try {
-            parsed = Double.parseDouble(value);
-        } catch (NumberFormatException e) {
+        if (!DECIMAL.matcher(value).matches()) {
             throw new DataException("file=" + fileName + " line=" + line + " column=" + column
-                + " expected=number got=\"" + value + "\"");
+                + " expected=decimal number got=\"" + value + "\"");
         }
+        double parsed = Double.parseDouble(value);
         if (!Double.isFinite(parsed) || Math.abs(parsed) > Float.MAX_VALUE) {
             throw new DataException("file=" + fileName + " line=" + line + " column=" + column
                 + " expected=finite float32 number got=\"" + value + "\"");

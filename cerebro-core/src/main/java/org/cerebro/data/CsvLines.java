@@ -52,6 +52,9 @@ final class CsvLines implements AutoCloseable {
         long rows = 0;
         for (String text; (text = reader.readLine()) != null; ) {
             line++;
+            if (line == 1 && text.startsWith("\uFEFF")) {
+                text = text.substring(1); // a UTF-8 byte-order mark, as Excel writes "CSV UTF-8"
+            }
             if (text.isBlank() || (schema.skipPrefix() != null && text.startsWith(schema.skipPrefix()))) {
                 continue;
             }

@@ -29,7 +29,7 @@ public final class Dataset implements AutoCloseable {
         this.layout = layout;
         this.size = size;
         this.numClasses = numClasses;
-        this.featureNames = List.copyOf(featureNames);
+        this.featureNames = java.util.Collections.unmodifiableList(featureNames); // the builder copied them, or names them lazily
         this.region = region;
         this.records = region.buffer();
     }

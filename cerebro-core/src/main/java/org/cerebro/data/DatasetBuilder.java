@@ -1,6 +1,5 @@
 package org.cerebro.data;
 
-import java.util.ArrayList;
 import java.util.List;
 import org.agrona.DirectBuffer;
 import org.agrona.concurrent.UnsafeBuffer;
@@ -41,6 +40,11 @@ public final class DatasetBuilder {
         }
         this.name = name;
         this.layout = RecordLayout.of(featureWidth);
+        if ((long) capacity * layout.stride() > Storage.MAX_TABLE_BYTES) {
+            throw new DataException("source=" + name + " records=" + capacity + " featureWidth=" + featureWidth + " need "
+                + (long) capacity * layout.stride() + " bytes, more than one table holds (" + Storage.MAX_TABLE_BYTES
+                + "): partition the data into smaller tables");
+        }
         this.numClasses = numClasses;
         this.capacity = capacity;
         this.featureNames = featureNames.isEmpty() ? defaultNames(featureWidth) : List.copyOf(featureNames);
@@ -138,11 +142,19 @@ public final class DatasetBuilder {
         }
     }
 
+    /** {@code f0, f1, ...}, made when read: a wide table costs no list of strings. */
     private static List<String> defaultNames(int width) {
-        List<String> names = new ArrayList<>(width);
-        for (int i = 0; i < width; i++) {
-            names.add("f" + i);
-        }
-        return names;
+        return new java.util.AbstractList<>() {
+            @Override
+            public String get(int index) {
+                java.util.Objects.checkIndex(index, width);
+                return "f" + index;
+            }
+
+            @Override
+            public int size() {
+                return width;
+            }
+        };
     }
 }

@@ -30,7 +30,13 @@ public final class Datasets {
 
     /**
      * IDX images and labels with a declared number of classes (labels must be below it;
-     * {@code 0} infers it) in {@code storage}.
+     * {@code 0} infers it) in {@code storage}. Declared sizes are checked against the files' real
+     * sizes before anything is allocated.
+     *
+     * @throws DataException          naming the file, the byte offset and the expected and actual
+     *                                values when a file is malformed, truncated, damaged gzip or
+     *                                declares more than it holds
+     * @throws java.io.UncheckedIOException naming the file when the file system fails to read it
      */
     public static Dataset idx(Path images, Path labels, int numClasses, Storage storage) {
         Objects.requireNonNull(images, "images");

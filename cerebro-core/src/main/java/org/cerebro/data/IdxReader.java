@@ -25,6 +25,12 @@ final class IdxReader {
     private IdxReader() {
     }
 
+    /**
+     * DEFLATE expands at most about 1032 to 1: a gzip file can hold at most this many times its own
+     * length, which bounds what a header may declare before anything is allocated.
+     */
+    static final long MAX_GZIP_RATIO = 1032;
+
     static Dataset read(Path images, Path labels, int declaredClasses, Storage storage) {
         byte[] labelValues = readLabels(labels);
         int numClasses = declaredClasses > 0 ? declaredClasses : inferClasses(labelValues);
@@ -36,16 +42,44 @@ final class IdxReader {
                     + ": expected as many images as labels");
             }
             long width = 1;
-            for (int d = 1; d < header.dims.length; d++) {
+            for (int d = 1; d < header.dims.length && width <= Integer.MAX_VALUE; d++) {
                 width *= header.dims[d];
             }
             if (width < 1 || width > Integer.MAX_VALUE / 8) {
                 throw new DataException("file=" + images.getFileName() + " offset=8 image size=" + width
                     + " expected 1.." + Integer.MAX_VALUE / 8 + " values");
             }
+            checkDeclaredSize(images, header, header.count * width);
+            long tableBytes = header.count * (long) RecordLayout.of((int) width).stride();
+            if (tableBytes > Storage.MAX_TABLE_BYTES) {
+                throw new DataException("file=" + images.getFileName() + " offset=4 declares " + header.count + " images of "
+                    + width + " values: " + tableBytes + " bytes as records, more than one table holds ("
+                    + Storage.MAX_TABLE_BYTES + "): split the file");
+            }
             return readImages(in, images, header, (int) width, labels, labelValues, numClasses, storage);
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read file=" + images, e);
+            throw readError(images, e);
+        }
+    }
+
+    /**
+     * Fails before anything is allocated when the header declares more values than the file can
+     * hold: a plain file must be exactly header plus values long; a gzip file can hold at most
+     * {@link #MAX_GZIP_RATIO} times its length.
+     */
+    private static void checkDeclaredSize(Path file, Header header, long values) throws IOException {
+        long declared = header.bytes + values;
+        long length = Files.size(file);
+        if (header.gzip) {
+            if (declared > MAX_GZIP_RATIO * length) {
+                throw new DataException("file=" + file.getFileName() + " offset=4 header declares " + declared
+                    + " bytes of content but a gzip file of " + length + " bytes holds at most " + MAX_GZIP_RATIO * length
+                    + ": the header is wrong or the file is truncated");
+            }
+        } else if (declared != length) {
+            throw new DataException("file=" + file.getFileName() + " offset=4 header declares " + declared + " bytes ("
+                + header.bytes + " of header and " + values + " values) but the file has " + length + " bytes"
+                + (declared > length ? ": truncated" : ": trailing bytes"));
         }
     }
 
@@ -80,12 +114,25 @@ final class IdxReader {
     private static byte[] readLabels(Path labels) {
         try (InputStream in = open(labels)) {
             Header header = readHeader(in, labels, 1, 1, "0x00000801 (unsigned-byte labels, 1 dimension)");
+            checkDeclaredSize(labels, header, header.count);
             byte[] values = new byte[header.count];
             readFully(in, values, header.count, labels, header.bytes, header.bytes + (long) header.count);
             return values;
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot read file=" + labels, e);
+            throw readError(labels, e);
         }
+    }
+
+    /**
+     * A failed read as the caller sees it: damaged or cut-short gzip data is bad input (a
+     * {@link DataException}); anything else is the file system's failure.
+     */
+    private static RuntimeException readError(Path file, IOException e) {
+        if (e instanceof java.util.zip.ZipException || e instanceof EOFException) {
+            return new DataException("file=" + file.getFileName() + " is not valid gzip: "
+                + (e instanceof EOFException ? "it ends early (truncated)" : e.getMessage()), e);
+        }
+        return new UncheckedIOException("file=" + file.getFileName() + " cannot be read: " + e.getMessage(), e);
     }
 
     private static int inferClasses(byte[] labels) {
@@ -96,7 +143,7 @@ final class IdxReader {
         return max + 1;
     }
 
-    private record Header(int count, int[] dims, int bytes) {
+    private record Header(int count, int[] dims, int bytes, boolean gzip) {
     }
 
     private static Header readHeader(InputStream in, Path file, int minDims, int maxDims, String expected)
@@ -128,7 +175,7 @@ final class IdxReader {
             throw new DataException("file=" + file.getFileName() + " offset=4 records=0: expected at least 1 record,"
                 + " empty dataset");
         }
-        return new Header(dimSizes[0], dimSizes, 4 + 4 * dims);
+        return new Header(dimSizes[0], dimSizes, 4 + 4 * dims, in instanceof Gzipped);
     }
 
     /** Reads exactly {@code n} bytes found at {@code offset}, or reports where the file ends. */
@@ -141,6 +188,9 @@ final class IdxReader {
             // a gzip stream cut short: the inflater knows no more than "it ended early"
             throw new DataException("file=" + file.getFileName() + " offset>=" + offset
                 + " truncated: compressed stream ends early, expected=" + expectedTotal + " bytes", e);
+        } catch (java.util.zip.ZipException e) {
+            throw new DataException("file=" + file.getFileName() + " offset>=" + offset + " corrupt gzip data: "
+                + e.getMessage(), e);
         }
         if (got != n) {
             throw truncated(file, offset + got, expectedTotal, offset + got);
@@ -167,8 +217,21 @@ final class IdxReader {
         int b1 = in.read();
         in.reset();
         if (b0 == 0x1f && b1 == 0x8b) {
-            return new BufferedInputStream(new GZIPInputStream(in, 1 << 16), 1 << 16);
+            try {
+                return new Gzipped(new GZIPInputStream(in, 1 << 16));
+            } catch (java.util.zip.ZipException | EOFException e) {
+                in.close();
+                throw new DataException("file=" + file.getFileName() + " starts like gzip but its header is "
+                    + (e instanceof EOFException ? "cut short" : "not valid: " + e.getMessage()), e);
+            }
         }
         return in;
+    }
+
+    /** A decompressed stream (so the size check knows the file is compressed). */
+    private static final class Gzipped extends BufferedInputStream {
+        Gzipped(InputStream in) {
+            super(in, 1 << 16);
+        }
     }
 }

@@ -22,6 +22,7 @@ import org.cerebro.experiment.Experiment;
 import org.cerebro.experiment.SearchFingerprint;
 import org.cerebro.plan.MachineFacts;
 import org.cerebro.plan.Operator;
+import org.cerebro.report.Format;
 import org.cerebro.report.HtmlReport;
 import org.cerebro.plan.PhysicalPlan;
 import org.cerebro.plan.Planner;
@@ -220,6 +221,24 @@ public final class SearchDriver {
         }
     }
 
+    /**
+     * Why a trained epoch fails its trial after all, or null: its metrics lack the objective's
+     * metric (the trainable did not report what it declared), or its loss passed the divergence limit.
+     */
+    private String brokenRule(EpochOutcome outcome) {
+        if (!outcome.metrics().has(search.objective().metric())) {
+            return "epoch " + outcome.epoch() + "'s metrics " + outcome.metrics() + " lack the objective's metric="
+                + search.objective().metric() + " that trainable " + search.trainable().name() + " declares";
+        }
+        double limit = settings.divergenceLimit() * Math.log(search.data().numClasses());
+        if (settings.divergenceLimit() > 0 && outcome.trainLoss() > limit) {
+            return "diverged: training loss " + Format.number(outcome.trainLoss()) + " in epoch " + outcome.epoch()
+                + " is above the limit " + Format.number(limit) + " (" + Format.number(settings.divergenceLimit())
+                + " x ln(" + search.data().numClasses() + " classes), the loss of guessing)";
+        }
+        return null;
+    }
+
     /** Offers an idle or paused trial's model (at the end of its last epoch) to the keeper. */
     private void offerModel(Kernel kernel, Trial trial) {
         List<EpochOutcome> history = trial.history();
@@ -269,6 +288,14 @@ public final class SearchDriver {
             strategy.trialFailed(id, outcome.epoch(), outcome.failure());
             listeners.trialFailed(id, outcome.epoch(), outcome.failure());
             kernel.end(id, Phase.FAILED);
+            return;
+        }
+        String rule = brokenRule(outcome);
+        if (rule != null) {
+            kernel.fail(id, rule);
+            strategy.trialFailed(id, outcome.epoch(), rule);
+            listeners.trialFailed(id, outcome.epoch(), rule);
+            keeper.drop(id);
             return;
         }
         double score = search.objective().score(outcome.metrics());
@@ -321,8 +348,13 @@ public final class SearchDriver {
     /** Lowers the search's demand to a physical plan with the planner on the class path. */
     private PhysicalPlan plan(Partitions parts, Executor executor) {
         int workers = executor.workers();
-        // profile under the thread split the workers will train with
-        search.trainable().configureWorkers(workers);
+        // profile and train under the thread split this process's workers use
+        try {
+            search.trainable().configureWorkers(workers);
+        } catch (RuntimeException e) {
+            warnings.add("trainable " + search.trainable().name() + ".configureWorkers(" + workers + ") threw " + e
+                + "; the search goes on with its defaults");
+        }
         try (Dataset sample = parts.get(0).head(Math.min(PROFILE_SAMPLE, parts.get(0).size()))) {
             List<Config> sampleConfigs = new ArrayList<>();
             for (int i = 0; i < PROFILED_CONFIGS; i++) {
@@ -401,7 +433,7 @@ public final class SearchDriver {
         for (Trial trial : kernel.trials().all()) {
             List<EpochRecord> epochs = new ArrayList<>();
             for (EpochOutcome outcome : trial.history()) {
-                if (!outcome.failed()) {
+                if (!outcome.failed() && outcome.metrics().has(search.objective().metric())) {
                     epochs.add(new EpochRecord(outcome.epoch(), search.objective().score(outcome.metrics()),
                         outcome.trainLoss(), outcome.metrics()));
                 }

@@ -26,7 +26,10 @@ import org.cerebro.exec.UnitRecord;
  *
  * <p>Elements carry ids ({@code summary}, {@code leaderboard}, {@code learning-curves},
  * {@code loss-curves}, {@code parallel-coordinates}, {@code schedule}, {@code space},
- * {@code explain}) so that tests and tools can find them. Not thread-safe; one use per render.
+ * {@code explain}) so that tests and tools can find them. A page stays small for any search: it
+ * lists and draws the best {@value #MAX_TRIALS_SHOWN} trials and the first
+ * {@value #MAX_UNITS_SHOWN} units and says so; the JSON export holds everything. Not
+ * thread-safe; one use per render.
  */
 public final class HtmlReport {
     /** Seconds between reloads of a live report. */
@@ -39,11 +42,17 @@ public final class HtmlReport {
     private static final int BOTTOM = 44;
     private static final int ROW = 24;
     private static final int LEGEND_ENTRIES = 10;
+    /** Trials listed and drawn at most: the best ones, then unranked ones (failed, or no epoch yet). */
+    public static final int MAX_TRIALS_SHOWN = 300;
+    /** Units drawn in the schedule at most. */
+    public static final int MAX_UNITS_SHOWN = 20_000;
 
     private final SearchResult result;
     private final boolean live;
     private final StringBuilder out = new StringBuilder(64 * 1024);
     private final List<TrialResult> board;
+    /** The trials listed and drawn, best first: at most {@link #MAX_TRIALS_SHOWN}. */
+    private final List<TrialResult> shown;
 
     /** A renderer of a finished search's {@code result}; {@link #render()} once. */
     public HtmlReport(SearchResult result) {
@@ -58,6 +67,19 @@ public final class HtmlReport {
         this.result = result;
         this.live = live;
         this.board = result.leaderboard();
+        Set<Integer> ranked = new java.util.HashSet<>();
+        board.forEach(t -> ranked.add(t.trialId()));
+        List<TrialResult> rows = new ArrayList<>(board);
+        result.trials().stream().filter(t -> !ranked.contains(t.trialId())).forEach(rows::add);
+        this.shown = rows.subList(0, Math.min(rows.size(), MAX_TRIALS_SHOWN));
+    }
+
+    /** Says that only the first {@code shown} of {@code total} are on the page, when so. */
+    private void truncationNote(int shownCount, int total, String what) {
+        if (shownCount < total) {
+            out.append("<p class=\"note\">Showing ").append(shownCount).append(" of ").append(total).append(' ')
+                .append(what).append("; SearchResult.toJson() and leaderboard() hold them all.</p>\n");
+        }
     }
 
     /** The page. */
@@ -151,12 +173,10 @@ public final class HtmlReport {
         out.append("<th class=\"num\">val loss</th><th class=\"num\">epochs</th><th>status</th>");
         params.forEach(p -> out.append("<th>").append(escape(p)).append("</th>"));
         out.append("</tr>\n");
-        int rank = 1;
-        List<TrialResult> rows = new ArrayList<>(board);
-        result.trials().stream().filter(t -> !board.contains(t)).forEach(rows::add); // failed, or no epoch
-        for (TrialResult trial : rows) {
+        for (int row = 0; row < shown.size(); row++) {
+            TrialResult trial = shown.get(row);
             EpochRecord last = trial.lastEpoch();
-            out.append("<tr><td class=\"num\">").append(board.contains(trial) ? Integer.toString(rank++) : "-")
+            out.append("<tr><td class=\"num\">").append(row < board.size() ? Integer.toString(row + 1) : "-")
                 .append("</td><td class=\"num\">").append(trial.trialId()).append("</td><td class=\"num\">")
                 .append(last == null ? "-" : Format.number(last.metrics().get(metric))).append("</td>");
             if (tested) {
@@ -174,6 +194,7 @@ public final class HtmlReport {
             out.append("</tr>\n");
         }
         out.append("</table>\n");
+        truncationNote(shown.size(), result.trials().size(), "trials, the best first");
     }
 
     /** A distinct, stable colour per trial (golden-angle hues). */
@@ -191,7 +212,7 @@ public final class HtmlReport {
         int maxEpoch = 1;
         double low = Double.POSITIVE_INFINITY;
         double high = Double.NEGATIVE_INFINITY;
-        for (TrialResult trial : result.trials()) {
+        for (TrialResult trial : shown) {
             for (EpochRecord epoch : trial.epochs()) {
                 double v = value.applyAsDouble(epoch);
                 if (Double.isFinite(v)) {
@@ -215,7 +236,7 @@ public final class HtmlReport {
         double plotHeight = CHART_HEIGHT - TOP - BOTTOM;
         axes(x, y, plotWidth, plotHeight, "epoch", what.split(" ")[0]);
         TrialResult best = board.isEmpty() ? null : board.get(0);
-        for (TrialResult trial : result.trials()) {
+        for (TrialResult trial : shown) {
             if (trial.epochs().isEmpty()) {
                 continue;
             }
@@ -241,6 +262,7 @@ public final class HtmlReport {
         }
         legend();
         out.append("</svg>\n");
+        truncationNote(shown.size(), result.trials().size(), "trials' curves, the best first");
     }
 
     /** The best trials, colour by colour, right of the plot. */
@@ -301,13 +323,14 @@ public final class HtmlReport {
             out.append("<text class=\"title\" x=\"20\" y=\"40\">no epoch completed yet</text></svg>\n");
             return;
         }
+        List<TrialResult> ranked = board.subList(0, Math.min(board.size(), shown.size()));
         List<String> params = parameterNames();
         Map<String, Axis> axes = new LinkedHashMap<>();
         for (String p : params) {
             boolean declaredLog = result.searchSpace().params().stream().anyMatch(h -> h.name().equals(p) && h.isLog());
-            axes.put(p, Axis.of(board.stream().map(t -> t.config().values().get(p)).toList(), declaredLog));
+            axes.put(p, Axis.of(ranked.stream().map(t -> t.config().values().get(p)).toList(), declaredLog));
         }
-        List<Object> scores = board.stream().map(t -> (Object) result.objective().metricOf(t.finalScore())).toList();
+        List<Object> scores = ranked.stream().map(t -> (Object) result.objective().metricOf(t.finalScore())).toList();
         axes.put(metric, Axis.of(scores, false));
         int columns = axes.size();
         double span = WIDTH - 2.0 * LEFT;
@@ -316,7 +339,7 @@ public final class HtmlReport {
         List<String> names = new ArrayList<>(axes.keySet());
         double scoreLow = scores.stream().mapToDouble(v -> (Double) v).min().orElse(0);
         double scoreHigh = scores.stream().mapToDouble(v -> (Double) v).max().orElse(1);
-        List<TrialResult> drawOrder = new ArrayList<>(board);
+        List<TrialResult> drawOrder = new ArrayList<>(ranked);
         drawOrder.sort(Comparator.comparingDouble(TrialResult::finalScore)); // the best on top
         for (TrialResult trial : drawOrder) {
             double score = result.objective().metricOf(trial.finalScore());
@@ -436,7 +459,7 @@ public final class HtmlReport {
             out.append(String.format(Locale.ROOT, "<text class=\"label\" x=\"%d\" y=\"%d\" text-anchor=\"end\">worker %d"
                 + "</text>", LEFT - 6, TOP + w * ROW + ROW / 2 + 4, w));
         }
-        for (UnitRecord unit : units) {
+        for (UnitRecord unit : units.subList(0, Math.min(units.size(), MAX_UNITS_SHOWN))) {
             double from = (unit.startNanos() - start) / 1e9;
             double width = Math.max(0.8, (unit.endNanos() - unit.startNanos()) / 1e9 / (x.high() - x.low()) * plotWidth);
             out.append(String.format(Locale.ROOT, "<rect class=\"unit\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\""
@@ -455,6 +478,7 @@ public final class HtmlReport {
         out.append(String.format(Locale.ROOT, "<text class=\"title axis-title\" x=\"%.1f\" y=\"%.1f\" text-anchor=\"middle\">"
             + "seconds since the first unit</text>", LEFT + plotWidth / 2, axisY + 34));
         out.append("</svg>\n");
+        truncationNote(Math.min(units.size(), MAX_UNITS_SHOWN), units.size(), "units, the first");
     }
 
     static String escape(String text) {

@@ -461,6 +461,8 @@ public final class Kernel implements AutoCloseable {
             } catch (RuntimeException e) {
                 failQuietly(trial, "cannot pause: toBytes() threw " + UnitRunner.describe(e), object);
                 return;
+            } catch (Error e) {
+                throw fatal(trial, "toBytes() while pausing it", e);
             }
             String closeFailure = closeQuietly(object);
             if (closeFailure != null) {
@@ -471,6 +473,26 @@ public final class Kernel implements AutoCloseable {
         }
         scheduler.withdraw(trial);
         table.pause(trial, state);
+    }
+
+    /**
+     * Fails an idle trial for {@code reason} (a rule of the search's, such as a divergence limit)
+     * and frees its state.
+     */
+    public void fail(int trialId, String reason) {
+        Trial trial = table.get(trialId);
+        if (trial.phase().terminal()) {
+            return;
+        }
+        if (trial.state() instanceof TrialState.Live live) {
+            failQuietly(trial, reason, live.state());
+        } else {
+            scheduler.withdraw(trial);
+            table.fail(trial, reason);
+        }
+        if (experiment != null) {
+            experiment.trialEnded(trialId, "failed");
+        }
     }
 
     /**
@@ -489,6 +511,8 @@ public final class Kernel implements AutoCloseable {
             } catch (RuntimeException e) {
                 failQuietly(trial, "cannot keep its model: toBytes() threw " + UnitRunner.describe(e), live.state());
                 return null;
+            } catch (Error e) {
+                throw fatal(trial, "toBytes() while keeping its model", e);
             }
         }
         return null;
@@ -528,6 +552,13 @@ public final class Kernel implements AutoCloseable {
         } catch (RuntimeException e) {
             return "close() threw " + UnitRunner.describe(e);
         }
+    }
+
+    /** An {@link Error} in user code on this thread ends the run, saying where; the experiment directory resumes it. */
+    private IllegalStateException fatal(Trial trial, String what, Error e) {
+        cancel();
+        return new IllegalStateException("trial=" + trial.id() + ": " + what + " threw " + e + "; the run stops (units"
+            + " completed before are kept in the experiment directory, if any: run the search again to resume)", e);
     }
 
     /** Stops starting units: those in flight finish, then {@link #next()} returns null. Any thread. */

@@ -152,7 +152,30 @@ public final class HParam<T> {
         if (points < 2) {
             throw new IllegalArgumentException("hyperparameter " + name + ": gridPoints=" + points + " expected>=2");
         }
-        return new HParam<>(name, kind, valueType, values, min, max, log, quantum, points);
+        HParam<T> gridded = new HParam<>(name, kind, valueType, values, min, max, log, quantum, points);
+        if (kind == Kind.INTEGER || quantum > 0) {
+            // rounding to integers or quanta can make grid points coincide: a grid never trains a config twice
+            long distinct = kind == Kind.INTEGER && quantum == 0 ? (long) max - (long) min + 1
+                : quantum > 0 ? (long) Math.floor(max / quantum) - (long) Math.ceil(min / quantum) + 1 : points;
+            if (points > distinct) {
+                throw new IllegalArgumentException("hyperparameter " + name + ": gridPoints=" + points + " but " + this
+                    + " holds only " + distinct + " distinct values: ask for at most " + distinct);
+            }
+            if ((log || quantum > 0) && points > 1_000_000) {
+                throw new IllegalArgumentException("hyperparameter " + name + ": gridPoints=" + points + " expected at"
+                    + " most 1000000 on a log or quantised scale");
+            }
+            java.util.Set<Object> seen = new HashSet<>();
+            for (int i = 0; (log || quantum > 0) && i < points; i++) {
+                Object value = gridded.gridValue(i);
+                if (!seen.add(value)) {
+                    throw new IllegalArgumentException("hyperparameter " + name + ": gridPoints=" + points + " over "
+                        + this + " rounds two points to " + value + ": ask for fewer points (at most " + seen.size()
+                        + " are distinct here)");
+                }
+            }
+        }
+        return gridded;
     }
 
     /** The name, unique within a space. */
@@ -186,8 +209,8 @@ public final class HParam<T> {
                 : random.nextDouble(min, max)));
             case INTEGER -> {
                 double x = log
-                    ? Math.floor(Math.pow(10, random.nextDouble(Math.log10(min), Math.log10(max + 1))))
-                    : random.nextInt((int) min, (int) max + 1);
+                    ? Math.min(max, Math.floor(Math.pow(10, random.nextDouble(Math.log10(min), Math.log10(max + 1)))))
+                    : random.nextLong((long) min, (long) max + 1); // as a long: max + 1 may not fit an int
                 yield (T) Integer.valueOf((int) Math.round(quantize(x)));
             }
         };

@@ -59,7 +59,7 @@ public final class Asha implements Strategy {
         return new Asha(minEpochs, maxEpochs, eta, trials, timeBudget, minActiveTrials, nanoClock);
     }
 
-    /** No config starts after {@code budget} has passed since the search began. */
+    /** No config starts after {@code budget} has passed since the search began (a budget over 292 years has no end). */
     public Asha timeBudget(Duration budget) {
         Objects.requireNonNull(budget, "timeBudget");
         if (budget.isNegative() || budget.isZero()) {
@@ -117,8 +117,9 @@ public final class Asha implements Strategy {
         if (maxTrials == 0 && timeBudget == null) {
             throw new IllegalArgumentException("asha needs a budget: call maxTrials(n) or timeBudget(duration)");
         }
-        return new AshaState(rungEpochs(), eta, maxTrials, timeBudget == null ? -1 : timeBudget.toNanos(),
-            nanoClock, space, seed);
+        long budgetNanos = timeBudget == null ? -1
+            : timeBudget.compareTo(Duration.ofNanos(Long.MAX_VALUE)) >= 0 ? Long.MAX_VALUE : timeBudget.toNanos();
+        return new AshaState(rungEpochs(), eta, maxTrials, budgetNanos, nanoClock, space, seed);
     }
 
     @Override

@@ -43,6 +43,11 @@ public record Metrics(double loss, double accuracy, Map<String, Double> extra) {
         }
     }
 
+    /** Whether a metric called {@code name} is measured: loss, accuracy, or one of {@link #extra()}. */
+    public boolean has(String name) {
+        return name.equals("loss") || name.equals("accuracy") || extra.containsKey(name);
+    }
+
     /** Whether the loss and every metric are finite numbers. */
     public boolean isFinite() {
         return Double.isFinite(loss) && Double.isFinite(accuracy)

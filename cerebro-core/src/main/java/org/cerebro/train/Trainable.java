@@ -32,6 +32,16 @@ public interface Trainable {
     TrainableState restore(Config config, DataSpec data, byte[] bytes);
 
     /**
+     * The metrics this trainable's evaluations report ({@link Metrics#get}): a search whose
+     * objective names another fails at {@code build()}, before any work. The default is
+     * {@code loss} and {@code accuracy}; a trainable that reports more (in {@link Metrics#extra()})
+     * declares them here.
+     */
+    default java.util.Set<String> metrics() {
+        return java.util.Set.of("loss", "accuracy");
+    }
+
+    /**
      * Called once before {@code workers} workers start training concurrently, e.g. to split a
      * native engine's intra-op threads between them. The default does nothing.
      */

@@ -116,14 +116,14 @@ class CsvTest {
     void nonNumericValueNamesColumnAndValue() throws IOException {
         Path file = csv("text.csv", "1,red,a\n2,blue,b\nabc,red,a\n");
         DataException e = assertThrows(DataException.class, () -> Datasets.csv(small(), file));
-        assertMessage(e, "file=text.csv", "line=3", "column=x", "expected=number", "got=\"abc\"");
+        assertMessage(e, "file=text.csv", "line=3", "column=x", "expected=decimal number", "got=\"abc\"");
     }
 
     @Test
     void nanInANumericColumnIsRejected() throws IOException {
         Path file = csv("nan.csv", "1,red,a\nNaN,blue,b\n");
         DataException e = assertThrows(DataException.class, () -> Datasets.csv(small(), file));
-        assertMessage(e, "line=2", "column=x", "finite", "got=\"NaN\"");
+        assertMessage(e, "line=2", "column=x", "expected=decimal number", "got=\"NaN\"");
     }
 
     @Test

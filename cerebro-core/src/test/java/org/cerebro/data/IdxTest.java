@@ -111,11 +111,11 @@ class IdxTest {
     }
 
     @Test
-    void truncatedImageFileNamesTheOffset() throws IOException {
+    void truncatedImageFileIsRefusedBeforeReadingWithDeclaredAndRealSizes() throws IOException {
         byte[] full = idx(0x803, new int[] {3, 2, 2}, new byte[12]);
         Path images = write("short-images", Arrays.copyOf(full, full.length - 5), false);
         DataException e = assertThrows(DataException.class, () -> Datasets.idx(images, labels((byte) 0, (byte) 0, (byte) 0)));
-        assertMessage(e, "file=short-images", "truncated", "offset=23", "expected=28 bytes", "got=23");
+        assertMessage(e, "file=short-images", "truncated", "offset=4", "declares 28 bytes", "the file has 23 bytes");
     }
 
     @Test

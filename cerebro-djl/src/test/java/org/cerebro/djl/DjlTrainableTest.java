@@ -49,7 +49,7 @@ class DjlTrainableTest {
                  Config.of(Map.of("depth", 2, "width", 128, "lr", 1e-3, "batch_size", 64)), 1, MNIST)) {
             assertEquals(10_000, subset.train().size());
             double loss = state.trainPass(subset.train());
-            Metrics metrics = state.evaluate(MnistFixture.TEST);
+            Metrics metrics = state.evaluate(MnistFixture.test());
             assertTrue(Double.isFinite(loss));
             assertTrue(metrics.accuracy() >= 0.90, "test accuracy after one epoch on 10k: " + metrics);
         }
@@ -83,11 +83,12 @@ class DjlTrainableTest {
 
     @Test
     void aModelWhoseClassesDoNotMatchTheLabelsIsRefused() {
+        Dataset validation = MnistFixture.smallValidation(); // the data first: without it the test is skipped here
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
             () -> new DjlTrainable(new ThreeClasses()).init(Config.of(Map.of()), 1, MNIST));
         assertMessage(e, "model=three", "has 3 classes", "numClasses=10");
         try (TrainableState state = new DjlTrainable(Zoo.mlp()).init(SMALL_MLP, 1, new DataSpec(784, 2))) {
-            assertMessage(assertThrows(IllegalArgumentException.class, () -> state.trainPass(MnistFixture.SMALL_VALIDATION)),
+            assertMessage(assertThrows(IllegalArgumentException.class, () -> state.trainPass(validation)),
                 "numClasses=10", "numClasses<=2");
         }
     }
@@ -127,7 +128,7 @@ class DjlTrainableTest {
         try (TrainableState state = new DjlTrainable(Zoo.mlp()).init(exploding, 1, MNIST)) {
             double loss = 0;
             for (int i = 0; i < 4 && Double.isFinite(loss); i++) {
-                loss = state.trainPass(MnistFixture.SMALL_PARTITIONS.get(i));
+                loss = state.trainPass(MnistFixture.smallPartitions().get(i));
             }
             assertFalse(Double.isFinite(loss), "loss=" + loss);
             for (NDArray parameter : ((DjlState) state).parameters()) {
@@ -140,7 +141,7 @@ class DjlTrainableTest {
 
     @Test
     void aThousandUnitsLeaveLiveArraysAndNativeMemoryFlat() throws Exception {
-        try (Dataset tiny = MnistFixture.SMALL_PARTITIONS.get(0).partition(7, 1).get(0);
+        try (Dataset tiny = MnistFixture.smallPartitions().get(0).partition(7, 1).get(0);
              TrainableState state = new DjlTrainable(Zoo.mlp()).init(SMALL_MLP, 1, MNIST)) {
             DjlState djl = (DjlState) state;
             for (int i = 0; i < 100; i++) {
@@ -202,7 +203,7 @@ class DjlTrainableTest {
 
     private static byte[] trainAll(DjlTrainable trainable, Config config, long seed) {
         try (TrainableState state = trainable.init(config, seed, MNIST)) {
-            for (Dataset partition : MnistFixture.SMALL_PARTITIONS.all()) {
+            for (Dataset partition : MnistFixture.smallPartitions().all()) {
                 state.trainPass(partition);
             }
             return state.toBytes();
@@ -215,7 +216,7 @@ class DjlTrainableTest {
                 org.cerebro.space.HParam.choice("lr", 0.05, 1e30), org.cerebro.space.HParam.constant("optimizer", "sgd"),
                 org.cerebro.space.HParam.constant("width", 32), org.cerebro.space.HParam.constant("depth", 1)))
             .trainable(new DjlTrainable(Zoo.mlp()))
-            .data(MnistFixture.SMALL_PARTITIONS.get(0), MnistFixture.SMALL_VALIDATION)
+            .data(MnistFixture.smallPartitions().get(0), MnistFixture.smallValidation())
             .strategy(org.cerebro.strategy.Strategy.grid(2))
             .objective(org.cerebro.Objective.maximize("accuracy"))
             .partitions(2)

@@ -152,7 +152,15 @@ public final class LocalExecutor implements Executor {
         }
         this.context = context;
         int n = devices.size();
-        context.trainable().configureWorkers(n);
+        List<org.cerebro.train.Trainable> bound = new ArrayList<>();
+        for (WorkerDevice device : devices) {
+            try {
+                bound.add(context.trainable().onDevice(device));
+            } catch (RuntimeException e) {
+                throw new IllegalStateException("trainable " + context.trainable().name() + ".onDevice(" + device.kind()
+                    + ":" + device.index() + ") threw " + e + ": the search did not start", e);
+            }
+        }
         completions = RingBuffer.createMultiProducer(UnitEvent::new, ringSize(2 * n), new BlockingWaitStrategy());
         consumed = new Sequence(-1);
         completions.addGatingSequences(consumed);
@@ -164,7 +172,7 @@ public final class LocalExecutor implements Executor {
                 thread.setDaemon(true);
                 return thread;
             }, ProducerType.SINGLE, new BlockingWaitStrategy());
-            ring.handleEventsWith(new Worker(w, context.trainable().onDevice(devices.get(w)), context, completions));
+            ring.handleEventsWith(new Worker(w, bound.get(w), context, completions));
             ring.start();
             dispatch.add(ring);
         }

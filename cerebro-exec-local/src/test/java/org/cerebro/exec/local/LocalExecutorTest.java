@@ -64,4 +64,43 @@ class LocalExecutorTest {
         assertEquals(2, LocalExecutor.cpus(2).workers());
         assertEquals("cpu", LocalExecutor.cpus(2).deviceKind());
     }
+
+    @Test
+    void aTrainableThatCannotBindToADeviceStopsTheSearchBeforeAnyWorkNamingTheDevice() {
+        MlpTrainable inner = new MlpTrainable();
+        org.cerebro.train.Trainable unbindable = new org.cerebro.train.Trainable() {
+            @Override
+            public String name() {
+                return "unbindable";
+            }
+
+            @Override
+            public org.cerebro.train.TrainableState init(org.cerebro.space.Config config, long seed,
+                                                         org.cerebro.train.DataSpec data) {
+                throw new AssertionError("no trial may start");
+            }
+
+            @Override
+            public org.cerebro.train.TrainableState restore(org.cerebro.space.Config config,
+                                                            org.cerebro.train.DataSpec data, byte[] bytes) {
+                return inner.restore(config, data, bytes);
+            }
+
+            @Override
+            public org.cerebro.train.Trainable onDevice(org.cerebro.train.WorkerDevice device) {
+                throw new IllegalStateException("no such device here");
+            }
+        };
+        int threadsBefore = Thread.activeCount();
+        try (Dataset train = MlpTrainableTest.blobs(300, 1); Dataset validation = MlpTrainableTest.blobs(60, 2)) {
+            IllegalStateException e = assertThrows(IllegalStateException.class,
+                () -> Cerebro.search(SearchSpace.of(HParam.choice("lr", 0.1))).trainable(unbindable)
+                    .data(train, validation).strategy(Strategy.grid(1)).objective(Objective.maximize("accuracy"))
+                    .executor(LocalExecutor.cpus(2)).progress(false).run());
+            assertTrue(e.getMessage().contains("trainable unbindable.onDevice(cpu:0) threw")
+                && e.getMessage().contains("no such device here") && e.getMessage().contains("did not start"),
+                e.getMessage());
+        }
+        assertTrue(Thread.activeCount() <= threadsBefore + 1, "no worker threads were left running");
+    }
 }
