@@ -345,6 +345,20 @@ class AdversarialInputTest {
         assertTrue(e.getMessage().contains("is closed"), e.getMessage());
     }
 
+    @Test
+    void aValidationSetClosedDuringTheSearchFailsTheTrialsThatReadItNamingIt() {
+        SearchResult result = search(new MlpTrainable(), Strategy.grid(2)).listener(new SearchListener() {
+            @Override
+            public void epochEnded(int trialId, int epoch, Metrics metrics, double score) {
+                validation.close();
+            }
+        }).run();
+        assertEquals(6, result.trials().size(), "the run returns every trial");
+        assertTrue(result.trials().stream().anyMatch(t -> t.epochsCompleted() == 1), "the epoch scored before is kept");
+        assertTrue(result.failures().size() == 6 && result.failures().stream()
+            .allMatch(t -> t.failure().contains("dataset=") && t.failure().contains("is closed")), result.leaderboardTable(6));
+    }
+
     // 7. Divergence that is not NaN
 
     @Test
