@@ -52,8 +52,7 @@ final class WorkerProcesses implements AutoCloseable {
         int index = processes.size();
         Path log = root.resolve("worker-" + index + "-" + System.nanoTime() + ".log");
         List<String> command = new ArrayList<>(List.of(
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "@" + Path.of("..", "jvm.options").toAbsolutePath().normalize(),
+            Path.of(System.getProperty("java.home"), "bin", "java").toString(), // no JVM flags: a worker needs none
             "-Xmx1g", "-cp", System.getProperty("java.class.path"), WorkerDaemon.class.getName(),
             "--listen", listen, "--secret-file", secretFile.toString(), "--work-dir", workDir.toString(),
             "--threads", "1"));

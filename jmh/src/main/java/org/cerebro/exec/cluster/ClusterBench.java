@@ -148,7 +148,7 @@ public final class ClusterBench {
     private static String start(List<Process> workers, Path root, Path secret, int index) throws Exception {
         Path log = root.resolve("worker-" + index + ".log");
         Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "@jvm.options", "-cp", System.getProperty("java.class.path"), WorkerDaemon.class.getName(),
+            "-cp", System.getProperty("java.class.path"), WorkerDaemon.class.getName(),
             "--listen", "127.0.0.1:0", "--secret-file", secret.toString(), "--work-dir",
             root.resolve("work-" + index).toString(), "--threads", "1")
             .redirectErrorStream(true).redirectOutput(log.toFile()).start();
