@@ -47,6 +47,15 @@ public interface SearchListener {
     default void trialFailed(int trialId, int epoch, String reason) {
     }
 
+    /**
+     * Something the user should know that did not stop the search, also in
+     * {@link SearchResult#warnings()} and logged: a worker lost or back, damage found in the
+     * experiment directory (a checkpoint that failed its checks, a catalog entry dropped), a report
+     * that could not be written, a listener that threw.
+     */
+    default void warning(String message) {
+    }
+
     /** The search is over. */
     default void searchFinished(SearchResult result) {
     }

@@ -9,7 +9,9 @@ import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
@@ -119,10 +121,52 @@ class ExperimentResumeTest {
         try (FileChannel channel = FileChannel.open(newest, StandardOpenOption.WRITE)) {
             channel.truncate(channel.size() / 2); // as a torn write would leave it
         }
+        List<String> told = new ArrayList<>();
+        SearchResult resumed = search(5, new SequentialExecutor()).experimentDir(dir).listener(new SearchListener() {
+            @Override
+            public void warning(String message) {
+                told.add(message);
+            }
+        }).run();
+        assertEquals(uninterrupted.trials(), resumed.trials());
+        assertEquals(7, resumed.unitsRecovered(), "the unit whose checkpoint was damaged is not counted as recovered");
+        assertEquals(uninterrupted.unitsRun(), resumed.unitsRecovered() + resumed.unitsRun(),
+            "it ran again, nothing else did");
+        assertTrue(resumed.warnings().stream().anyMatch(w -> w.contains("ignored damaged checkpoint")
+            && w.contains(newest.getFileName().toString())), resumed.warnings().toString());
+        assertEquals(resumed.warnings(), told, "the listener heard of it as it was found");
+    }
+
+    @Test
+    void aDeletedCheckpointFallsBackToThePreviousOneAndSaysSo(@TempDir Path tmp) throws Exception {
+        SearchResult uninterrupted = search(5, new SequentialExecutor()).run();
+        Path dir = tmp.resolve("exp");
+        runAndCancelAfter(search(5, new SequentialExecutor()).experimentDir(dir), 8);
+        Path newest;
+        try (Stream<Path> files = Files.list(dir.resolve("checkpoints"))) {
+            newest = files.max(Comparator.comparingLong(ExperimentResumeTest::counter)).orElseThrow();
+        }
+        Files.delete(newest);
         SearchResult resumed = search(5, new SequentialExecutor()).experimentDir(dir).run();
         assertEquals(uninterrupted.trials(), resumed.trials());
-        assertEquals(uninterrupted.unitsRun() + 1, resumed.unitsRecovered() + resumed.unitsRun(),
-            "the unit whose checkpoint was damaged ran again, nothing else");
+        assertEquals(uninterrupted.unitsRun(), resumed.unitsRecovered() + resumed.unitsRun());
+        assertTrue(resumed.warnings().stream().anyMatch(w -> w.contains(newest.getFileName().toString())),
+            resumed.warnings().toString());
+    }
+
+    @Test
+    void aDamagedCatalogIsNamedWithWhatTheUserCanDo(@TempDir Path tmp) throws Exception {
+        Path dir = tmp.resolve("exp");
+        runAndCancelAfter(search(5, new SequentialExecutor()).experimentDir(dir), 8);
+        Path catalog = dir.resolve("catalog.cmap");
+        try (FileChannel channel = FileChannel.open(catalog, StandardOpenOption.WRITE)) {
+            channel.write(java.nio.ByteBuffer.wrap(new byte[256]), 0); // the header, zeroed
+        }
+        IllegalStateException e = assertThrows(IllegalStateException.class,
+            () -> search(5, new SequentialExecutor()).experimentDir(dir).run());
+        assertTrue(e.getMessage().contains("its catalog catalog.cmap is damaged")
+            && e.getMessage().contains("cannot be rebuilt from checkpoints/")
+            && e.getMessage().contains("run the search again with a fresh experimentDir"), e.getMessage());
     }
 
     private static long counter(Path checkpoint) {

@@ -76,6 +76,10 @@ final class Listeners {
         each("trialFailed", l -> l.trialFailed(trialId, epoch, reason));
     }
 
+    void warning(String message) {
+        each("warning", l -> l.warning(message));
+    }
+
     void searchFinished(SearchResult result) {
         each("searchFinished", l -> l.searchFinished(result));
     }

@@ -18,6 +18,7 @@ import org.cerebro.data.Dataset;
 import org.cerebro.data.Partitions;
 import org.cerebro.exec.EpochOutcome;
 import org.cerebro.exec.Executor;
+import org.cerebro.exec.UnitRecord;
 import org.cerebro.experiment.Experiment;
 import org.cerebro.experiment.SearchFingerprint;
 import org.cerebro.plan.MachineFacts;
@@ -37,6 +38,8 @@ import org.cerebro.strategy.Decision;
 import org.cerebro.strategy.EpochDecision;
 import org.cerebro.strategy.StrategyState;
 import org.cerebro.train.TrainableSpec;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Runs a search: lowers it to a physical plan, opens the runtime {@link Kernel} on the executor,
@@ -48,6 +51,7 @@ import org.cerebro.train.TrainableSpec;
  * <p>Single-threaded: it runs in the caller's thread; {@link #cancel()} may come from any thread.
  */
 public final class SearchDriver {
+    private static final Logger LOG = LoggerFactory.getLogger(SearchDriver.class);
     /** The stream of the partitioning shuffle, apart from configs and trial seeds. */
     private static final long PARTITION_STREAM = 0x9A27L;
     private static final long TRIAL_SEED_STREAM = 0x7121L;
@@ -64,6 +68,7 @@ public final class SearchDriver {
     private final Listeners listeners;
     private final ModelKeeper keeper;
     private final List<String> warnings = new ArrayList<>();
+    private int damageReported;
     private final List<PlannedStage> stages = new ArrayList<>();
     private PlanningRequest request;
     private boolean narrowed;
@@ -109,23 +114,31 @@ public final class SearchDriver {
             long planned = request == null ? 0
                 : request.epochsPerTrial().stream().mapToLong(Integer::longValue).sum();
             listeners.searchStarted(search.summary(), planned);
+            Kernel.Observer observer = new Kernel.Observer() {
+                @Override
+                public void unitDone(UnitRecord unit) {
+                    listeners.unitDone(unit, parts.count());
+                }
+
+                @Override
+                public void notice(String message) {
+                    warn(message);
+                }
+            };
             try (Kernel opened = Kernel.open(new Kernel.Settings(executor, search.trainable(), search.data(), parts.all(),
-                search.validation(), search.seed(), plan.executableOperator(), experiment,
-                unit -> listeners.unitDone(unit, parts.count())))) {
+                search.validation(), search.seed(), plan.executableOperator(), experiment, observer))) {
                 kernel = opened;
                 if (cancelled) {
                     opened.cancel();
                 }
+                reportDamage(experiment);
                 if (experiment != null && experiment.resumed()) {
                     listeners.searchResumed(opened.replaying(), experiment.unitsRecovered());
                 }
                 this.experiment = experiment;
                 this.strategyState = strategy;
                 drive(opened, strategy, target, executor.workers(), startNanos);
-                if (experiment != null) {
-                    experiment.warnings().forEach(w -> warnings.add("experiment dir " + settings.experimentDir() + ": "
-                        + w));
-                }
+                reportDamage(experiment);
                 SearchResult result = snapshot(opened, startNanos, tested(results(opened)));
                 if (settings.report() != null) {
                     writeReport(result, false);
@@ -137,6 +150,28 @@ public final class SearchDriver {
             Thread.currentThread().interrupt();
             throw new IllegalStateException("search interrupted", e);
         }
+    }
+
+    /**
+     * Something the user should know that did not stop the search: logged, told to the listeners
+     * ({@link org.cerebro.SearchListener#warning}) and kept for the result.
+     */
+    private void warn(String message) {
+        LOG.warn(message);
+        warnings.add(message);
+        listeners.warning(message);
+    }
+
+    /** Reports damage the experiment directory's reader has found since the last call, once each. */
+    private void reportDamage(Experiment experiment) {
+        if (experiment == null) {
+            return;
+        }
+        List<String> found = experiment.warnings();
+        for (int i = damageReported; i < found.size(); i++) {
+            warn("experiment dir " + settings.experimentDir() + ": " + found.get(i));
+        }
+        damageReported = found.size();
     }
 
     /** The result as it stands: at the search's end, or a snapshot of it running for a live report. */
@@ -167,7 +202,7 @@ public final class SearchDriver {
             }
         } catch (RuntimeException e) {
             if (reportFailures++ == 0) {
-                warnings.add("cannot write the report " + settings.report() + ": " + e.getMessage());
+                warn("cannot write the report " + settings.report() + ": " + e.getMessage());
             }
         }
     }
@@ -270,13 +305,13 @@ public final class SearchDriver {
         for (TrialResult best : ranked.subList(0, Math.min(search.testTopK(), ranked.size()))) {
             org.cerebro.train.TrainedModel model = models.get(best.trialId());
             if (model == null) {
-                warnings.add("trial=" + best.trialId() + " was not evaluated on the test set: its model was not kept");
+                warn("trial=" + best.trialId() + " was not evaluated on the test set: its model was not kept");
                 continue;
             }
             try {
                 byId.put(best.trialId(), best.withTest(model.evaluate(search.test())));
             } catch (RuntimeException e) {
-                warnings.add("trial=" + best.trialId() + " could not be evaluated on the test set: " + e);
+                warn("trial=" + best.trialId() + " could not be evaluated on the test set: " + e);
             }
         }
         return new ArrayList<>(byId.values());
@@ -352,7 +387,7 @@ public final class SearchDriver {
         try {
             search.trainable().configureWorkers(workers);
         } catch (RuntimeException e) {
-            warnings.add("trainable " + search.trainable().name() + ".configureWorkers(" + workers + ") threw " + e
+            warn("trainable " + search.trainable().name() + ".configureWorkers(" + workers + ") threw " + e
                 + "; the search goes on with its defaults");
         }
         try (Dataset sample = parts.get(0).head(Math.min(PROFILE_SAMPLE, parts.get(0).size()))) {

@@ -70,7 +70,12 @@ public final class Experiment implements AutoCloseable {
     private final Map<Integer, TrialRecord> previous = new HashMap<>();
     /** Checkpoint payloads read (and verified) while choosing a trial's usable record, not yet handed out. */
     private final Map<Integer, byte[]> verified = new HashMap<>();
-    private final long unitsRecovered;
+    /** Per trial, the units the record in use says were done: the newest record, or the older one a damaged checkpoint fell back to. */
+    private final Map<Integer, Long> unitsRecovered = new HashMap<>();
+    /** What a user can do about a catalog that is lost, and why the checkpoints do not help. */
+    private static final String CANNOT_REBUILD = "The catalog cannot be rebuilt from checkpoints/: it holds each"
+        + " trial's config, seed and epoch history, the checkpoints only model states. Move the directory aside and"
+        + " run the search again with a fresh experimentDir; the old checkpoints stay in place, untouched";
     private int outcomes;
 
     /**
@@ -102,8 +107,11 @@ public final class Experiment implements AutoCloseable {
         corruptions.forEach(c -> warnings.add("catalog recovery dropped a corrupt entry: " + c));
         byte[] stored = catalog.get(FINGERPRINT);
         if (stored == null && catalog.keys().stream().anyMatch(key -> !key.startsWith("meta/"))) {
-            throw new IllegalStateException("experiment dir " + dir + ": catalog " + catalog.file()
-                + " has entries but no search fingerprint: it is not an experiment directory this version wrote");
+            throw new IllegalStateException("experiment dir " + dir + ": catalog " + catalog.file() + " has entries but"
+                + " its search fingerprint is missing" + (corruptions.isEmpty()
+                ? " (a directory another version of Cerebro wrote, or one edited by hand)"
+                : ", damaged: recovery dropped " + corruptions.size() + " corrupt entries " + corruptions)
+                + "; without it a resume cannot check that this is the same search. " + CANNOT_REBUILD);
         }
         if (creation == null && stored == null) {
             throw new IllegalArgumentException("experiment dir " + dir + " holds no search: no run has recorded"
@@ -143,7 +151,7 @@ public final class Experiment implements AutoCloseable {
         }
         this.checkpoints = new CheckpointStore(dir.resolve("checkpoints"));
         loadOutcomes();
-        this.unitsRecovered = loadTrials();
+        loadTrials();
     }
 
     /** The data's shape the search recorded, or null (a directory written before it was recorded). */
@@ -213,7 +221,13 @@ public final class Experiment implements AutoCloseable {
                     + dir.resolve("lock") + " is held)");
             }
             List<String> corruptions = new ArrayList<>();
-            DurableMap catalog = DurableMap.openRecovering(dir.resolve(CATALOG), MAX_ENTRIES, 16, 512, corruptions);
+            DurableMap catalog;
+            try {
+                catalog = DurableMap.openRecovering(dir.resolve(CATALOG), MAX_ENTRIES, 16, 512, corruptions);
+            } catch (org.cerebro.store.DamagedStoreException e) {
+                throw new IllegalStateException("experiment dir " + dir + ": its catalog " + CATALOG + " is damaged: "
+                    + e.getMessage() + ". " + CANNOT_REBUILD, e);
+            }
             try {
                 return new Experiment(dir, channel, lock, catalog, creation, corruptions);
             } catch (RuntimeException e) {
@@ -244,7 +258,7 @@ public final class Experiment implements AutoCloseable {
         }
     }
 
-    private long loadTrials() {
+    private void loadTrials() {
         Map<Integer, List<TrialRecord>> byTrial = new HashMap<>();
         for (String key : catalog.keys()) {
             if (!key.startsWith("trial/")) {
@@ -257,7 +271,6 @@ public final class Experiment implements AutoCloseable {
             }
             byTrial.computeIfAbsent(record.trialId(), t -> new ArrayList<>()).add(record);
         }
-        long units = 0;
         for (Map.Entry<Integer, List<TrialRecord>> entry : byTrial.entrySet()) {
             List<TrialRecord> records = entry.getValue();
             records.sort((a, b) -> Long.compare(b.seq(), a.seq()));
@@ -266,9 +279,8 @@ public final class Experiment implements AutoCloseable {
             if (records.size() > 1) {
                 previous.put(entry.getKey(), records.get(1));
             }
-            units += records.get(0).unitsDone();
+            unitsRecovered.put(entry.getKey(), records.get(0).unitsDone());
         }
-        return units;
     }
 
     /** The directory. */
@@ -286,9 +298,12 @@ public final class Experiment implements AutoCloseable {
         return concurrency;
     }
 
-    /** Units earlier runs made durable (over all trials, as the directory was opened). */
+    /**
+     * Units earlier runs made durable (over all trials): a trial whose newest checkpoint was found
+     * damaged counts the units of the record it fell back to, not the ones it lost.
+     */
     public long unitsRecovered() {
-        return unitsRecovered;
+        return unitsRecovered.values().stream().mapToLong(Long::longValue).sum();
     }
 
     /** The epoch outcomes earlier runs acted on, in order: a resumed search replays them. */
@@ -401,6 +416,7 @@ public final class Experiment implements AutoCloseable {
             previous.put(trialId, candidates.get(0)); // overwritten next, and its damaged checkpoint deleted
         }
         current.put(trialId, record);
+        unitsRecovered.put(trialId, record.unitsDone());
         return record;
     }
 

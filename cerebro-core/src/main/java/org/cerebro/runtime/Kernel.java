@@ -11,7 +11,6 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.cerebro.data.Dataset;
 import org.cerebro.exec.CompletedUnit;
 import org.cerebro.exec.EpochOutcome;
@@ -77,17 +76,29 @@ public final class Kernel implements AutoCloseable {
      * @param seed       the search seed: visit orders and scheduling choices derive from it
      * @param operator   the physical operator: {@link Operator#MOP} or {@link Operator#TASK_PARALLEL}
      * @param experiment the experiment directory to journal to and resume from, or null
-     * @param onUnit     told of every completed unit (durable by then), on the kernel's thread
+     * @param observer   told of every completed unit (durable by then) and of workers lost and
+     *                   back, on the kernel's thread
      */
     public record Settings(Executor transport, Trainable trainable, DataSpec data, List<Dataset> partitions,
                            Dataset validation, long seed, Operator operator, Experiment experiment,
-                           Consumer<UnitRecord> onUnit) {
+                           Observer observer) {
         /** Validates. */
         public Settings {
             Objects.requireNonNull(transport, "transport");
             Objects.requireNonNull(operator, "operator");
-            Objects.requireNonNull(onUnit, "onUnit");
+            Objects.requireNonNull(observer, "observer");
             partitions = List.copyOf(partitions);
+        }
+    }
+
+    /** What the kernel tells its owner as it runs, on the kernel's thread. */
+    @FunctionalInterface
+    public interface Observer {
+        /** A unit completed (durable by then, with an experiment directory). */
+        void unitDone(UnitRecord unit);
+
+        /** Something the user should know that does not stop the search: a worker lost, or back. */
+        default void notice(String message) {
         }
     }
 
@@ -96,7 +107,7 @@ public final class Kernel implements AutoCloseable {
     private final TrialTable table;
     private final UnitScheduler scheduler;
     private final Experiment experiment;
-    private final Consumer<UnitRecord> onUnit;
+    private final Observer observer;
     private final UnitWork[] running;
     private final boolean[] down;
     private int inFlight;
@@ -115,7 +126,7 @@ public final class Kernel implements AutoCloseable {
         this.table = table;
         this.scheduler = scheduler;
         this.experiment = settings.experiment();
-        this.onUnit = settings.onUnit();
+        this.observer = settings.observer();
         this.running = new UnitWork[transport.workers()];
         this.down = new boolean[transport.workers()];
         this.replay = new ArrayDeque<>(experiment == null ? List.of() : experiment.loggedOutcomes());
@@ -372,6 +383,7 @@ public final class Kernel implements AutoCloseable {
         } else if (event instanceof WorkerEvent.Joined joined) {
             down[joined.worker()] = false;
             LOG.info("worker {} of {} is back", joined.worker(), transport.name());
+            observer.notice("worker " + joined.worker() + " of " + transport.name() + " rejoined");
         }
     }
 
@@ -410,7 +422,7 @@ public final class Kernel implements AutoCloseable {
         // durable (with an experiment directory) before the trial moves on
         context.journal().unitDone(new CompletedUnit(record, trial.visitedThisEpoch(), trial.lossSum(),
             result.metrics(), result.checkpoint()));
-        onUnit.accept(record);
+        observer.unitDone(record);
         if (!epochOver) {
             scheduler.offer(trial);
             return;
@@ -430,6 +442,9 @@ public final class Kernel implements AutoCloseable {
         down[w] = true;
         LOG.warn("worker {} of {} lost: {}", w, transport.name(), lost.reason());
         UnitWork work = running[w];
+        observer.notice("worker " + w + " of " + transport.name() + " lost: " + lost.reason() + (work == null ? ""
+            : "; its unit (trial " + work.trialId() + " epoch " + work.epoch() + " partition " + work.partition()
+            + ") runs again on another worker"));
         if (work == null) {
             return;
         }

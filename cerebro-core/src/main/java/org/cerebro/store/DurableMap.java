@@ -72,6 +72,11 @@ public final class DurableMap implements AutoCloseable {
             if (hasCause(e, "java.lang.reflect.InaccessibleObjectException")) {
                 throw new IllegalStateException(JvmFlags.missingMessage("Chronicle Map", JvmFlags.missing()), e);
             }
+            if (e.getClass().getName().startsWith("net.openhft.")) {
+                throw new DamagedStoreException("durable map file=" + file + " cannot be opened: its header or layout is"
+                    + " damaged beyond what Chronicle's recovery repairs (" + e.getClass().getSimpleName() + ": "
+                    + e.getMessage() + ")", e);
+            }
             throw e;
         }
     }

@@ -9,6 +9,7 @@ import java.util.Arrays;
 import java.util.Deque;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.BlockingQueue;
@@ -83,6 +84,8 @@ public final class ClusterExecutor implements Executor {
     private final Deque<WorkerEvent> ready = new ArrayDeque<>();
     /** Workers dropped and not yet rejoined; read by the rejoin thread, written by the kernel's thread. */
     private final Set<Integer> down = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    /** Why each worker that could not be set up failed; the kernel hears of it when it first gives one a unit. */
+    private final Map<Integer, String> setupFailures = new java.util.concurrent.ConcurrentHashMap<>();
     private Thread heartbeats;
     private Thread rejoiner;
 
@@ -263,6 +266,7 @@ public final class ClusterExecutor implements Executor {
                 String reason = e.getCause().getMessage() == null ? e.getCause().toString() : e.getCause().getMessage();
                 failures.add(reason);
                 down.add(w);
+                setupFailures.put(w, reason);
                 LOG.warn("worker {} dropped during setup: {}", addresses.get(w), reason);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
@@ -296,7 +300,7 @@ public final class ClusterExecutor implements Executor {
         try {
             long sent = link.setUp(spec, context.data().featureWidth(), context.data().numClasses(), held,
                 context.partitions(), hashes, context.validation(), validationHash,
-                Math.max(60_000, connectTimeout.toMillis()));
+                Math.max(writeTimeout.toMillis(), connectTimeout.toMillis()));
             synchronized (this) {
                 bytesSent += sent;
             }
@@ -375,6 +379,12 @@ public final class ClusterExecutor implements Executor {
         if (context == null) {
             throw new IllegalStateException("executor not opened");
         }
+        if (links[worker] == null || (down.contains(worker) && setupFailures.containsKey(worker))) {
+            // dropped during setup: the unit goes back to the kernel, which runs it on a replica
+            String reason = setupFailures.getOrDefault(worker, "not set up");
+            ready.add(new WorkerEvent.Lost(worker, addresses.get(worker) + " could not be set up: " + reason));
+            return;
+        }
         byte[] state;
         if (work.state() instanceof TrialState.Bytes bytes) {
             state = bytes.bytes();
@@ -434,6 +444,7 @@ public final class ClusterExecutor implements Executor {
             links[w] = rejoined.link();
             rejoined.link().startReading(events, context.journal(), maxFrameBytes);
             down.remove(w);
+            setupFailures.remove(w);
             LOG.info("worker {} rejoined", addresses.get(w));
             ready.add(new WorkerEvent.Joined(w));
             return;

@@ -26,9 +26,9 @@ import org.slf4j.LoggerFactory;
 /**
  * A worker's partitions: files in {@code <work-dir>/partitions} named by the SHA-256 of their
  * record bytes, memory-mapped while a session uses them. A worker restarted on the same directory
- * still has them, so a coordinator's offer of a known hash costs nothing, but a stored file is
- * trusted only after its content was hashed again in this process: a damaged file is deleted,
- * logged and sent again. A transfer goes to a temporary file and becomes the partition only when
+ * still has them, so a coordinator's offer of a known hash costs no transfer, but a stored file is
+ * trusted only after its content was hashed again for the search that uses it: a damaged file is
+ * deleted, logged and sent again. A transfer goes to a temporary file and becomes the partition only when
  * its length and hash check out, and it is accepted only when it fits: in the disk budget (least
  * recently used partitions no session uses are evicted to make room) and in the file system's
  * free space.
@@ -106,8 +106,9 @@ final class PartitionStore implements AutoCloseable {
     }
 
     /**
-     * Whether the partition is stored intact. A file not yet verified in this process is hashed
-     * again; one whose content does not match its name is deleted (and logged), so it is sent again.
+     * Whether the partition is stored intact. A file no session is using is hashed again (once per
+     * search that uses it, so damage between searches or between runs of the worker is found); one
+     * whose content does not match its name is deleted (and logged), so it is sent again.
      */
     synchronized boolean has(String hash) throws ProtocolException {
         checkHash(hash);
@@ -206,6 +207,7 @@ final class PartitionStore implements AutoCloseable {
         int left = users.merge(hash, -1, Integer::sum);
         if (left <= 0) {
             users.remove(hash);
+            verified.remove(hash); // hashed again before the next search that uses it trusts it
             Dataset dataset = open.remove(hash);
             if (dataset != null) {
                 dataset.close();

@@ -214,15 +214,26 @@ public final class WorkerDaemon implements AutoCloseable {
         }
     }
 
-    /** Adds a connection to the pending budget, dropping the oldest pending one (of its address first) when full. */
+    /**
+     * Adds a connection to the pending (not yet authenticated) budget. When its address already
+     * has its share pending, that address's oldest is dropped; when the budget is full, the oldest
+     * of the address holding the most is: a flood from some addresses evicts its own connections,
+     * never a lone coordinator's handshake in progress.
+     */
     private void admitPending(WorkerSession session, String address) {
         WorkerSession evicted = null;
         synchronized (pending) {
-            long fromAddress = pending.stream().filter(s -> s.peerHost().equals(address)).count();
-            if (fromAddress >= settings.maxPendingPerAddress()) {
-                evicted = pending.stream().filter(s -> s.peerHost().equals(address)).findFirst().orElse(null);
+            Map<String, Integer> perAddress = new HashMap<>();
+            pending.forEach(s -> perAddress.merge(s.peerHost(), 1, Integer::sum));
+            String victim = null;
+            if (perAddress.getOrDefault(address, 0) >= settings.maxPendingPerAddress()) {
+                victim = address;
             } else if (pending.size() >= settings.maxPending()) {
-                evicted = pending.peekFirst();
+                victim = perAddress.entrySet().stream().max(Map.Entry.comparingByValue()).orElseThrow().getKey();
+            }
+            if (victim != null) {
+                String from = victim;
+                evicted = pending.stream().filter(s -> s.peerHost().equals(from)).findFirst().orElseThrow();
             }
             if (evicted != null) {
                 pending.remove(evicted);

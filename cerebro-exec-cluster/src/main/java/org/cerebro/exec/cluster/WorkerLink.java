@@ -30,6 +30,10 @@ import org.slf4j.LoggerFactory;
 final class WorkerLink implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(WorkerLink.class);
     static final int CHUNK_BYTES = 4 << 20;
+    /** Extra time a worker may take to build the trainable: the first load of a native engine (libtorch) is slow. */
+    static final long SETUP_MILLIS = 60_000;
+    /** The slowest disk a worker hashes a stored partition from, for the deadline of its answer. */
+    static final long MIN_HASH_BYTES_PER_SECOND = 20L << 20;
 
     /** What a link reports to the coordinator. */
     sealed interface Event permits UnitReply, Refused, Down, Rejoined {
@@ -164,7 +168,7 @@ final class WorkerLink implements AutoCloseable {
     long setUp(TrainableSpec spec, int featureWidth, int numClasses, List<Integer> held, List<Dataset> partitions,
                List<String> hashes, Dataset validation, String validationHash, long timeoutMillis) throws IOException {
         channel.write(new Message.Setup(spec, featureWidth, numClasses), 1);
-        expect(MessageType.SETUP_OK, timeoutMillis);
+        expect(MessageType.SETUP_OK, timeoutMillis + SETUP_MILLIS);
         long sent = 0;
         for (int p : held) {
             sent += offer(Message.Role.TRAIN, p, partitions.get(p), hashes.get(p), featureWidth, numClasses, timeoutMillis);
@@ -177,7 +181,9 @@ final class WorkerLink implements AutoCloseable {
                        long timeoutMillis) throws IOException {
         long bytes = data.sizeInBytes();
         channel.write(new Message.PartitionOffer(role, index, hash, featureWidth, numClasses, bytes), 2);
-        Message.PartitionStatus status = (Message.PartitionStatus) expect(MessageType.PARTITION_STATUS, timeoutMillis);
+        // the worker hashes a partition it has before it answers, and one it received before it confirms
+        long replyMillis = timeoutMillis + bytes * 1000 / MIN_HASH_BYTES_PER_SECOND;
+        Message.PartitionStatus status = (Message.PartitionStatus) expect(MessageType.PARTITION_STATUS, replyMillis);
         if (status.has()) {
             return 0;
         }
@@ -187,7 +193,7 @@ final class WorkerLink implements AutoCloseable {
             channel.write(new Message.PartitionChunk(offset, piece), 3);
         }
         channel.write(new Message.PartitionEnd(), 4);
-        expect(MessageType.PARTITION_STATUS, timeoutMillis);
+        expect(MessageType.PARTITION_STATUS, replyMillis);
         LOG.info("sent {} ({} bytes) to worker {}", role == Message.Role.TRAIN ? "partition " + index : "validation data",
             bytes, address);
         return bytes;

@@ -214,6 +214,7 @@ final class WorkerSession implements Runnable {
                 return;
             }
             receiving = offer;
+            LOG.info("receiving partition {} ({} bytes) from {}", offer.hash(), offer.bytes(), channel.peer());
         } else {
             register(offer);
         }
@@ -316,6 +317,10 @@ final class WorkerSession implements Runnable {
         try {
             channel.write(new Message.UnitDone(work.trialId(), work.epoch(), work.partition(), outcome, result.loss(),
                 result.metrics(), message, after, result.endNanos() - result.startNanos()), correlation);
+            if (daemon.isClosing()) {
+                LOG.info("reported trial {} epoch {} partition {} to {} while shutting down", work.trialId(), work.epoch(),
+                    work.partition(), channel.peer());
+            }
         } catch (IOException e) {
             LOG.warn("cannot report trial {} epoch {} partition {} to {}: {}", work.trialId(), work.epoch(),
                 work.partition(), channel.peer(), e.toString());

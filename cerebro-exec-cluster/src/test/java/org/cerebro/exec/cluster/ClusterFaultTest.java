@@ -137,7 +137,7 @@ class ClusterFaultTest {
             long pid = workers.process(0).pid();
             // SIGSTOP: the process and its sockets stay up but nothing answers, as with a hung or
             // unreachable host; only the heartbeat can tell
-            SearchResult result = runWith(search(train, validation, executor), 6, () -> signal("STOP", pid));
+            SearchResult result = runWith(search(train, validation, executor), 6, () -> WorkerProcesses.signal("STOP", pid));
             try {
                 // finishing at all proves the drop: the frozen worker's unit (or the next one the
                 // scheduler gives it) never completes, so only a re-queue lets the search end
@@ -146,18 +146,8 @@ class ClusterFaultTest {
                     .map(u -> u.trialId() + "/" + u.epoch() + "/" + u.partition()).distinct().count());
                 assertEquals(4 * 3 * PARTITIONS, result.unitsRun(), "no unit completed twice");
             } finally {
-                signal("CONT", pid);
+                WorkerProcesses.signal("CONT", pid);
             }
-        }
-    }
-
-    private static void signal(String signal, long pid) {
-        try {
-            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start();
-            assertTrue(kill.waitFor(10, java.util.concurrent.TimeUnit.SECONDS) && kill.exitValue() == 0,
-                "kill -" + signal + " " + pid);
-        } catch (java.io.IOException | InterruptedException e) {
-            throw new IllegalStateException(e);
         }
     }
 }

@@ -48,7 +48,8 @@ final class WorkerProcesses implements AutoCloseable {
         return startOne(workDir, "127.0.0.1:0");
     }
 
-    int startOne(Path workDir, String listen) throws IOException, InterruptedException {
+    /** Starts a worker listening on {@code listen} with {@code options} added to its command line. */
+    int startOne(Path workDir, String listen, String... options) throws IOException, InterruptedException {
         int index = processes.size();
         Path log = root.resolve("worker-" + index + "-" + System.nanoTime() + ".log");
         List<String> command = new ArrayList<>(List.of(
@@ -56,6 +57,7 @@ final class WorkerProcesses implements AutoCloseable {
             "-Xmx1g", "-cp", System.getProperty("java.class.path"), WorkerDaemon.class.getName(),
             "--listen", listen, "--secret-file", secretFile.toString(), "--work-dir", workDir.toString(),
             "--threads", "1"));
+        command.addAll(List.of(options));
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         processes.add(process);
         workDirs.add(workDir);
@@ -99,6 +101,21 @@ final class WorkerProcesses implements AutoCloseable {
 
     Path secretFile() {
         return secretFile;
+    }
+
+    /** Sends {@code signal} ({@code STOP}, {@code CONT}, {@code TERM}...) to process {@code pid} with kill(1). */
+    static void signal(String signal, long pid) {
+        try {
+            Process kill = new ProcessBuilder("kill", "-" + signal, Long.toString(pid)).start();
+            if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+                throw new IllegalStateException("kill -" + signal + " " + pid + " failed");
+            }
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        }
     }
 
     /** SIGKILL: no shutdown hook runs, the sockets just die. */
