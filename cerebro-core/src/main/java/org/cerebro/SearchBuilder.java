@@ -272,6 +272,11 @@ public final class SearchBuilder {
             throw new IllegalArgumentException("operator=" + operator + " but executor " + chosen.name() + " runs only "
                 + chosen.operators());
         }
+        if ((operator == org.cerebro.plan.Operator.DATA_PARALLEL || operator == org.cerebro.plan.Operator.HYBRID)
+            && !trainable.dataParallel()) {
+            throw new IllegalArgumentException("operator=" + operator + " but trainable " + trainable.name()
+                + " does not train data-parallel (Trainable.dataParallel() is false): use MOP or TASK_PARALLEL");
+        }
         int parts = partitions > 0 ? partitions : chosen.workers();
         if (parts > train.size()) {
             throw new IllegalArgumentException("partitions=" + parts + " records=" + train.size()

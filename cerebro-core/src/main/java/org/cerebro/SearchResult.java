@@ -166,7 +166,35 @@ public final class SearchResult {
             }
             out.append(stage.plan().explain(total - stage.atSeconds()));
         }
+        out.append(ranLine());
         return out.toString();
+    }
+
+    /**
+     * What ran, from the units: how many hopping units and how much worker time they took, how
+     * many data-parallel epochs and how long they took (all their workers at once).
+     */
+    private String ranLine() {
+        long hops = 0;
+        double hopSeconds = 0;
+        java.util.Set<Long> dataParallel = new java.util.HashSet<>();
+        double dataParallelSeconds = 0;
+        for (org.cerebro.exec.UnitRecord unit : units) {
+            double seconds = (unit.endNanos() - unit.startNanos()) / 1e9;
+            if (unit.dataParallel()) {
+                if (dataParallel.add(((long) unit.trialId() << 32) | unit.epoch())) {
+                    dataParallelSeconds += seconds;
+                }
+            } else {
+                hops++;
+                hopSeconds += seconds;
+            }
+        }
+        return String.format(java.util.Locale.ROOT, "ran: %d unit(s) of one trial on one worker (%s of worker time),"
+            + " %d data-parallel epoch(s) on every worker (%s), in %s%n", hops,
+            org.cerebro.report.Format.seconds(hopSeconds), dataParallel.size(),
+            org.cerebro.report.Format.seconds(dataParallelSeconds), org.cerebro.report.Format.seconds(
+                elapsed.toNanos() / 1e9));
     }
 
     /** The search space, one hyperparameter per line ({@code name=distribution}). */

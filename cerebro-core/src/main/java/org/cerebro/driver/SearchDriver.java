@@ -177,7 +177,7 @@ public final class SearchDriver {
     /** The result as it stands: at the search's end, or a snapshot of it running for a live report. */
     private SearchResult snapshot(Kernel kernel, long startNanos, List<TrialResult> results) {
         return new SearchResult(new SearchResult.Parts(search.summary(), search.space(), search.objective(), results,
-            strategyState.rungs(), settings.executor().name(), settings.partitions(), kernel.units().size(),
+            strategyState.rungs(), settings.executor().name(), settings.partitions(), kernel.unitsRun(),
             experiment == null ? 0 : experiment.unitsRecovered(), kernel.units(),
             Duration.ofNanos(System.nanoTime() - startNanos), stages, keeper.models(), settings.experimentDir(),
             search.trainable(), warnings));
@@ -404,7 +404,7 @@ public final class SearchDriver {
                 search.validation().size(), search.train().sizeInBytes(), batchSize, workers, parts.count(),
                 executor.replicas(), executor.deviceKind(),
                 MachineFacts.physicalMemory() / workers, MachineFacts.memoryBandwidth(), "measured memory copy",
-                settings.profileCache());
+                settings.profileCache(), executor.operators());
             return lower(request, null);
         }
     }

@@ -68,6 +68,18 @@ public interface Executor extends AutoCloseable {
     void start(int worker, UnitWork work);
 
     /**
+     * Starts a data-parallel epoch of {@code work}'s trial on the idle workers {@code workers}
+     * (ascending; the first leads), where worker {@code owners[p]} trains partition {@code p}
+     * (it holds it): see {@link DataParallelGroup} for what the workers do. Returns at once; the
+     * epoch ends with one {@link WorkerEvent.UnitDone} for the first worker, or a
+     * {@link WorkerEvent.Lost} for any of them. Only for executors whose {@link #operators()}
+     * include {@link Operator#DATA_PARALLEL}.
+     */
+    default void startDataParallel(int[] workers, UnitWork work, int[] owners) {
+        throw new UnsupportedOperationException("executor " + name() + " does not run data-parallel epochs");
+    }
+
+    /**
      * The next event: a unit done, a worker lost or back. Waits at most {@code timeout} (a
      * transport whose workers cannot be lost may wait until its unit in flight ends instead).
      *

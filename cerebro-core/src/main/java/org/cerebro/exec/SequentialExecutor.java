@@ -27,10 +27,14 @@ public final class SequentialExecutor implements Executor {
         return 1;
     }
 
-    /** With one worker, model hopper and task parallelism are the same schedule: it runs both. */
+    /**
+     * With one worker, model hopper and task parallelism are the same schedule: it runs both; and
+     * data-parallel epochs of one rank (the same steps a single worker takes), so a trial's
+     * data-parallel path can be run and checked without threads.
+     */
     @Override
     public Set<Operator> operators() {
-        return EnumSet.of(Operator.MOP, Operator.TASK_PARALLEL);
+        return EnumSet.of(Operator.MOP, Operator.TASK_PARALLEL, Operator.DATA_PARALLEL, Operator.HYBRID);
     }
 
     @Override
@@ -58,6 +62,11 @@ public final class SequentialExecutor implements Executor {
         started = work;
     }
 
+    @Override
+    public void startDataParallel(int[] workers, UnitWork work, int[] owners) {
+        start(workers.length == 1 ? workers[0] : -1, work);
+    }
+
     /** Runs the started unit in the calling thread. */
     @Override
     public WorkerEvent poll(long timeout, TimeUnit unit) {
@@ -66,8 +75,11 @@ public final class SequentialExecutor implements Executor {
             return null;
         }
         started = null;
-        UnitResult result = UnitRunner.run(context.trainable(), context.data(), work,
-            context.partitions().get(work.partition()), context.validation(), context.journal(), false);
+        UnitResult result = work.partition() == UnitRecord.ALL_PARTITIONS
+            ? new DataParallelGroup(work, context.data(), context.validation(), context.journal(),
+                new int[] {(int) context.trainingRecords()}, false).run(0, context.trainable(), context.partitions())
+            : UnitRunner.run(context.trainable(), context.data(), work, context.partitions().get(work.partition()),
+                context.validation(), context.journal(), false);
         return new WorkerEvent.UnitDone(0, work, result);
     }
 

@@ -34,20 +34,42 @@ public final class UnitRunner {
                                  Dataset validation, UnitJournal journal, boolean asBytes) {
         long start = System.nanoTime();
         TrainableState state = null;
-        double loss = Double.NaN;
+        double loss;
+        try {
+            state = open(trainable, data, work);
+            loss = state.trainPass(partition);
+        } catch (RuntimeException e) {
+            return failed(state, describe(e), start);
+        } catch (Error e) {
+            return UnitResult.fatal(e, start, System.nanoTime()); // this worker is not fit to train on
+        }
+        String where = "partition=" + work.partition();
+        return finish(state, loss, where, work, validation, journal, asBytes, start);
+    }
+
+    /** The state a unit trains: the live one it brings, or one restored from its bytes, or a new one. */
+    static TrainableState open(Trainable trainable, DataSpec data, UnitWork work) {
+        if (work.state() instanceof TrialState.Live live) {
+            return live.state();
+        } else if (work.state() instanceof TrialState.Bytes saved) {
+            return trainable.restore(work.config(), data, saved.bytes());
+        }
+        return trainable.init(work.config(), work.trialSeed(), data);
+    }
+
+    /**
+     * What follows the training of a unit, whoever trained it: a non-finite loss fails the trial;
+     * after the epoch's last unit the state is evaluated; the state is serialised for the journal
+     * or for a remote coordinator, and checkpointed when the journal is durable.
+     *
+     * @param where the data trained on, for messages (e.g. {@code partition=2})
+     */
+    static UnitResult finish(TrainableState state, double loss, String where, UnitWork work, Dataset validation,
+                             UnitJournal journal, boolean asBytes, long start) {
         Metrics metrics = null;
         String failure;
         try {
-            if (work.state() instanceof TrialState.Live live) {
-                state = live.state();
-            } else if (work.state() instanceof TrialState.Bytes saved) {
-                state = trainable.restore(work.config(), data, saved.bytes());
-            } else {
-                state = trainable.init(work.config(), work.trialSeed(), data);
-            }
-            loss = state.trainPass(partition);
-            failure = Double.isFinite(loss) ? null
-                : "training loss=" + loss + " in epoch=" + work.epoch() + " on partition=" + work.partition();
+            failure = Double.isFinite(loss) ? null : "training loss=" + loss + " in epoch=" + work.epoch() + " on " + where;
             if (failure == null && work.evaluate()) {
                 metrics = state.evaluate(validation);
                 if (!metrics.isFinite()) {
@@ -57,7 +79,7 @@ public final class UnitRunner {
         } catch (RuntimeException e) {
             failure = describe(e);
         } catch (Error e) {
-            return UnitResult.fatal(e, start, System.nanoTime()); // this worker is not fit to train on
+            return UnitResult.fatal(e, start, System.nanoTime());
         }
         if (failure != null) {
             return failed(state, failure, start);
@@ -68,8 +90,8 @@ public final class UnitRunner {
                 bytes = state.toBytes();
             }
         } catch (RuntimeException e) {
-            return failed(state, "cannot serialise the state after epoch=" + work.epoch() + " partition="
-                + work.partition() + ": " + describe(e), start);
+            return failed(state, "cannot serialise the state after epoch=" + work.epoch() + " " + where + ": "
+                + describe(e), start);
         } catch (Error e) {
             return UnitResult.fatal(e, start, System.nanoTime());
         }
@@ -92,7 +114,7 @@ public final class UnitRunner {
         return new UnitResult(after, loss, metrics, null, null, checkpoint, start, System.nanoTime());
     }
 
-    private static UnitResult failed(TrainableState state, String failure, long start) {
+    static UnitResult failed(TrainableState state, String failure, long start) {
         String closeFailure = state == null ? null : close(state);
         return new UnitResult(TrialState.NONE, Double.NaN, null,
             closeFailure == null ? failure : failure + "; then " + closeFailure, null, null, start, System.nanoTime());

@@ -10,7 +10,7 @@ import org.cerebro.space.Config;
  *
  * @param trialId   the trial
  * @param epoch     the epoch, 1-based
- * @param partition the partition, resident on the worker
+ * @param partition the partition, resident on the worker; {@link UnitRecord#ALL_PARTITIONS} for a data-parallel epoch
  * @param config    the trial's hyperparameters
  * @param trialSeed the trial's seed, for its initial state
  * @param state     where the trial's state is: none (initialise), live, or bytes (restore)
@@ -22,9 +22,9 @@ public record UnitWork(int trialId, int epoch, int partition, Config config, lon
     public UnitWork {
         Objects.requireNonNull(config, "config");
         Objects.requireNonNull(state, "state");
-        if (epoch < 1 || partition < 0) {
+        if (epoch < 1 || partition < UnitRecord.ALL_PARTITIONS) {
             throw new IllegalArgumentException("trial=" + trialId + " epoch=" + epoch + " partition=" + partition
-                + " expected epoch >= 1 and partition >= 0");
+                + " expected epoch >= 1 and partition >= 0 (or ALL_PARTITIONS for a data-parallel epoch)");
         }
     }
 }

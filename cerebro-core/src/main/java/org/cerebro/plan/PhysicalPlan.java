@@ -85,6 +85,14 @@ public record PhysicalPlan(String planner, PlanningInput input, Operator chosen,
         }
         out.append(String.format(Locale.ROOT, "          memory/worker %s; bandwidth %s/s (%s); batch %d%n",
             bytes(in.memoryPerWorker()), bytes((long) in.bandwidthBytesPerSecond()), in.bandwidthSource(), in.batchSize()));
+        DataParallelProfile dp = in.dataParallel();
+        if (dp.available()) {
+            out.append(String.format(Locale.ROOT, "          data parallel: %.2fx on %d workers (%.3g vs %.3g s/sample),"
+                + " %s per step beyond perfect scaling; %s%n", dp.speedup(), dp.workers(), dp.secondsPerSample(),
+                dp.singleSecondsPerSample(), seconds(dp.syncSecondsPerStep()), dp.note()));
+        } else {
+            out.append("          data parallel: not considered: ").append(dp.note()).append(System.lineSeparator());
+        }
         if (!Double.isNaN(measuredSeconds)) {
             out.append(Double.isFinite(best) && best > 0
                 ? String.format(Locale.ROOT, "  measured: makespan %s vs estimate %s (%.2fx)%n", seconds(measuredSeconds),

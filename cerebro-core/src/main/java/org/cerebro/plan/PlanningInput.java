@@ -18,10 +18,11 @@ import java.util.List;
  * @param bandwidthBytesPerSecond bytes per second a state or data moves between workers
  * @param bandwidthSource        how the bandwidth was obtained, for EXPLAIN
  * @param profile                the measured model profile
+ * @param dataParallel           the measured data-parallel profile, or why there is none
  */
 public record PlanningInput(List<Integer> epochsPerTrial, long records, long validationRecords, long dataBytes, int batchSize, int workers,
                             int partitions, int replicas, String device, long memoryPerWorker, double bandwidthBytesPerSecond, String bandwidthSource,
-                            ModelProfile profile) {
+                            ModelProfile profile, DataParallelProfile dataParallel) {
     /** Validates the numbers. */
     public PlanningInput {
         epochsPerTrial = List.copyOf(epochsPerTrial);
@@ -32,6 +33,15 @@ public record PlanningInput(List<Integer> epochsPerTrial, long records, long val
                 + records + " dataBytes=" + dataBytes + " batchSize=" + batchSize + " workers=" + workers
                 + " memoryPerWorker=" + memoryPerWorker + " bandwidth=" + bandwidthBytesPerSecond);
         }
+    }
+
+    /** An input without a data-parallel profile: data-parallel plans are not considered. */
+    public PlanningInput(List<Integer> epochsPerTrial, long records, long validationRecords, long dataBytes, int batchSize,
+                         int workers, int partitions, int replicas, String device, long memoryPerWorker,
+                         double bandwidthBytesPerSecond, String bandwidthSource, ModelProfile profile) {
+        this(epochsPerTrial, records, validationRecords, dataBytes, batchSize, workers, partitions, replicas, device,
+            memoryPerWorker, bandwidthBytesPerSecond, bandwidthSource, profile,
+            DataParallelProfile.unavailable("not measured"));
     }
 
     /** Number of trials in the stage. */

@@ -29,15 +29,19 @@ import org.cerebro.train.Trainable;
  * @param bandwidthBytesPerSecond how fast states move between workers
  * @param bandwidthSource         how that bandwidth was obtained
  * @param profileCache            a file to cache profiles in across runs, or null for none
+ * @param operators               the operators the executor runs (data parallelism is profiled
+ *                                only when it runs it)
  */
 public record PlanningRequest(Trainable trainable, List<Config> sampleConfigs, DataSpec data, Dataset sample,
                               List<Integer> epochsPerTrial, long records, long validationRecords, long dataBytes,
                               int batchSize, int workers, int partitions, int replicas, String device, long memoryPerWorker,
-                              double bandwidthBytesPerSecond, String bandwidthSource, Path profileCache) {
+                              double bandwidthBytesPerSecond, String bandwidthSource, Path profileCache,
+                              java.util.Set<Operator> operators) {
     /** Copies the demand. */
     public PlanningRequest {
         epochsPerTrial = List.copyOf(epochsPerTrial);
         sampleConfigs = List.copyOf(sampleConfigs);
+        operators = java.util.Set.copyOf(operators);
         if (sampleConfigs.isEmpty()) {
             throw new IllegalArgumentException("sampleConfigs is empty: expected at least one config to profile");
         }
@@ -47,13 +51,31 @@ public record PlanningRequest(Trainable trainable, List<Config> sampleConfigs, D
     public PlanningRequest withDemand(List<Integer> epochs) {
         return new PlanningRequest(trainable, sampleConfigs, data, sample, epochs, records, validationRecords, dataBytes,
             batchSize, workers, partitions, replicas, device, memoryPerWorker, bandwidthBytesPerSecond, bandwidthSource,
-            profileCache);
+            profileCache, operators);
     }
 
     /** The planning input for an already known profile. */
     public PlanningInput input(ModelProfile profile) {
+        return input(profile, DataParallelProfile.unavailable("not measured"));
+    }
+
+    /** The planning input for already known profiles. */
+    public PlanningInput input(ModelProfile profile, DataParallelProfile dataParallel) {
         return new PlanningInput(epochsPerTrial, records, validationRecords, dataBytes, batchSize, workers, partitions,
-            replicas, device,
-            memoryPerWorker, bandwidthBytesPerSecond, bandwidthSource, profile);
+            replicas, device, memoryPerWorker, bandwidthBytesPerSecond, bandwidthSource, profile, dataParallel);
+    }
+
+    /** Why data-parallel plans are impossible for this request, or null when they are possible. */
+    public String dataParallelImpossible() {
+        if (workers < 2) {
+            return "one worker: nothing to parallelise";
+        }
+        if (!operators.contains(Operator.DATA_PARALLEL)) {
+            return "the executor does not run data-parallel epochs";
+        }
+        if (!trainable.dataParallel()) {
+            return "trainable " + trainable.name() + " does not train data-parallel (Trainable.dataParallel())";
+        }
+        return null;
     }
 }

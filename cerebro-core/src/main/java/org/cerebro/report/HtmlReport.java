@@ -100,7 +100,7 @@ public final class HtmlReport {
             .append("flex-wrap:wrap;gap:12px;margin:16px 0}.card{border:1px solid #ddd;border-radius:6px;")
             .append("padding:8px 14px;min-width:110px}.card b{display:block;font-size:20px}.card span{font-size:12px;")
             .append("color:#666}.note{color:#666;font-size:13px}.live{color:#b35c00;font-weight:bold}")
-            .append(".warn{color:#a00}</style></head><body>\n");
+            .append(".warn{color:#a00}rect.dp{stroke:#222;stroke-width:1.5}</style></head><body>\n");
         out.append("<h1>Cerebro search report</h1>\n<p class=\"note\">").append(escape(result.search()));
         if (live) {
             out.append("<br><span class=\"live\">running: this page reloads every ").append(REFRESH_SECONDS)
@@ -436,7 +436,8 @@ public final class HtmlReport {
     private void schedule() {
         List<UnitRecord> units = result.units();
         out.append("<h2>Schedule</h2>\n<p class=\"note\">Units (one trial, one partition, one pass) on each worker over"
-            + " time, coloured by trial; gaps are idle workers.</p>\n");
+            + " time, coloured by trial; outlined bars are data-parallel epochs, one trial on several workers at once;"
+            + " gaps are idle workers.</p>\n");
         if (units.isEmpty()) {
             svgOpen("schedule", 60);
             out.append("<text class=\"title\" x=\"20\" y=\"36\">no unit ran in this run</text></svg>\n");
@@ -462,10 +463,11 @@ public final class HtmlReport {
         for (UnitRecord unit : units.subList(0, Math.min(units.size(), MAX_UNITS_SHOWN))) {
             double from = (unit.startNanos() - start) / 1e9;
             double width = Math.max(0.8, (unit.endNanos() - unit.startNanos()) / 1e9 / (x.high() - x.low()) * plotWidth);
-            out.append(String.format(Locale.ROOT, "<rect class=\"unit\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\""
-                    + " fill=\"%s\"><title>trial %d epoch %d partition %d, %s</title></rect>",
+            out.append(String.format(Locale.ROOT, "<rect class=\"unit%s\" x=\"%.1f\" y=\"%d\" width=\"%.1f\" height=\"%d\""
+                    + " fill=\"%s\"><title>trial %d epoch %d %s, %s</title></rect>", unit.dataParallel() ? " dp" : "",
                 LEFT + x.fraction(from) * plotWidth, TOP + unit.worker() * ROW + 3, width, ROW - 6, color(unit.trialId()),
-                unit.trialId(), unit.epoch(), unit.partition(), Format.seconds((unit.endNanos() - unit.startNanos()) / 1e9)));
+                unit.trialId(), unit.epoch(), unit.dataParallel() ? "data-parallel on every worker"
+                    : "partition " + unit.partition(), Format.seconds((unit.endNanos() - unit.startNanos()) / 1e9)));
         }
         double axisY = TOP + workers * ROW;
         out.append(String.format(Locale.ROOT, "<line class=\"axis\" x1=\"%d\" y1=\"%.1f\" x2=\"%.1f\" y2=\"%.1f\"/>", LEFT,

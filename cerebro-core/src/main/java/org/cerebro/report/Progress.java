@@ -40,6 +40,7 @@ public final class Progress implements SearchListener {
     private long planned;
     private long epochsDone;
     private long unitsDone;
+    private long lastDataParallelEpoch = -1;
     private long unitsRecovered;
     private int partitions = 1;
     private double best = Double.NaN;
@@ -79,7 +80,17 @@ public final class Progress implements SearchListener {
     @Override
     public void unitDone(org.cerebro.exec.UnitRecord unit, int partitions) {
         this.partitions = partitions;
-        unitsDone++;
+        if (unit.dataParallel()) {
+            // a data-parallel epoch has a record per worker: its first counts for all its partitions
+            long epoch = ((long) unit.trialId() << 32) | unit.epoch();
+            if (epoch == lastDataParallelEpoch) {
+                return;
+            }
+            lastDataParallelEpoch = epoch;
+            unitsDone += partitions;
+        } else {
+            unitsDone++;
+        }
         maybePrint();
     }
 

@@ -119,6 +119,12 @@ public final class Kernel implements AutoCloseable {
     private final Deque<EpochOutcome> recovered = new ArrayDeque<>();
     private final List<UnitRecord> records = new ArrayList<>();
     private int outstanding;
+    private final Operator operator;
+    /** The workers of the data-parallel epoch in flight (the first leads it), or null. */
+    private int[] gang;
+    private long unitsRun;
+    private double dataParallelSeconds;
+    private int dataParallelEpochs;
 
     private Kernel(Settings settings, ExecutionContext context, UnitScheduler scheduler, TrialTable table) {
         this.transport = settings.transport();
@@ -127,6 +133,7 @@ public final class Kernel implements AutoCloseable {
         this.scheduler = scheduler;
         this.experiment = settings.experiment();
         this.observer = settings.observer();
+        this.operator = settings.operator();
         this.running = new UnitWork[transport.workers()];
         this.down = new boolean[transport.workers()];
         this.replay = new ArrayDeque<>(experiment == null ? List.of() : experiment.loggedOutcomes());
@@ -154,7 +161,7 @@ public final class Kernel implements AutoCloseable {
         Placement placement;
         UnitScheduler scheduler;
         switch (settings.operator()) {
-            case MOP -> {
+            case MOP, DATA_PARALLEL, HYBRID -> { // data-parallel epochs read the partitions where MOP put them
                 placement = Placement.replicated(workers, partitions, Math.min(transport.replicas(), workers));
                 scheduler = new MopScheduler(table, placement, transport.visitPolicy(), settings.seed());
             }
@@ -162,8 +169,7 @@ public final class Kernel implements AutoCloseable {
                 placement = Placement.everywhere(workers, partitions);
                 scheduler = new TaskParallelScheduler(table, workers);
             }
-            default -> throw new IllegalArgumentException("operator=" + settings.operator()
-                + " has no unit scheduler yet: expected MOP or TASK_PARALLEL");
+            default -> throw new IllegalArgumentException("operator=" + settings.operator() + " is not one the kernel runs");
         }
         UnitJournal journal = settings.experiment() == null ? UnitJournal.NONE : settings.experiment().journal();
         ExecutionContext context = new ExecutionContext(settings.trainable(), settings.data(), settings.partitions(),
@@ -186,7 +192,26 @@ public final class Kernel implements AutoCloseable {
         return replay.size();
     }
 
-    /** Every unit this run ran (trained or failed), with its worker and times, in completion order. */
+    /** Units this run completed (trained or failed): a data-parallel epoch is one unit over several workers. */
+    public long unitsRun() {
+        return unitsRun;
+    }
+
+    /** Data-parallel epochs this run completed, and the seconds they took (wall time, all their workers at once). */
+    public String dataParallelSummary() {
+        return dataParallelEpochs + " data-parallel epoch(s) in " + String.format(java.util.Locale.ROOT, "%.2f s",
+            dataParallelSeconds);
+    }
+
+    /** Data-parallel epochs this run completed. */
+    public int dataParallelEpochs() {
+        return dataParallelEpochs;
+    }
+
+    /**
+     * Every unit this run ran (trained or failed), with its worker and times, in completion order;
+     * a data-parallel epoch has a record per worker, each with partition {@link UnitRecord#ALL_PARTITIONS}.
+     */
     public List<UnitRecord> units() {
         return Collections.unmodifiableList(records);
     }
@@ -346,8 +371,24 @@ public final class Kernel implements AutoCloseable {
         return lost;
     }
 
-    /** Gives every idle worker that is up the unit its scheduler picks. */
+    /**
+     * Gives every idle worker that is up the unit its scheduler picks; under a data-parallel or
+     * hybrid operator, first sees whether the next epoch runs data-parallel on every live worker
+     * (then it waits until they are all idle, starting nothing else).
+     */
     private void dispatch() {
+        if (gang != null) {
+            return; // every live worker is in the data-parallel epoch
+        }
+        if (operator == Operator.DATA_PARALLEL || operator == Operator.HYBRID) {
+            Trial next = dataParallelNext();
+            if (next != null) {
+                if (allLiveIdle()) {
+                    launchDataParallel(next);
+                }
+                return;
+            }
+        }
         for (int w = 0; w < running.length; w++) {
             if (running[w] != null || down[w]) {
                 continue;
@@ -357,6 +398,86 @@ public final class Kernel implements AutoCloseable {
                 launch(unit);
             }
         }
+    }
+
+    /**
+     * The trial whose next epoch runs data-parallel, or null: under DATA_PARALLEL every epoch
+     * (lowest trial id first); under HYBRID only while so few trials are in hand that MOP would
+     * leave at least half the live workers idle (2 x trials <= workers), so the narrow tail of a
+     * search uses every worker and a wide stage hops.
+     */
+    private Trial dataParallelNext() {
+        int live = liveWorkers();
+        if (live < 1) {
+            return null;
+        }
+        if (operator == Operator.HYBRID) {
+            int inHand = table.count(Phase.QUEUED) + table.count(Phase.TRAINING);
+            if (live < 2 || 2 * inHand > live) {
+                return null;
+            }
+        }
+        Trial trial = table.firstQueuedAtEpochStart();
+        return trial != null && owners(trial) != null ? trial : null;
+    }
+
+    private int liveWorkers() {
+        int live = 0;
+        for (boolean isDown : down) {
+            live += isDown ? 0 : 1;
+        }
+        return live;
+    }
+
+    private boolean allLiveIdle() {
+        for (int w = 0; w < running.length; w++) {
+            if (!down[w] && running[w] != null) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
+     * Which live worker trains each partition in a data-parallel epoch: a holder of it (the
+     * placement), the least loaded first, ties to the lower index; null when a partition has no
+     * live holder.
+     */
+    private int[] owners(Trial trial) {
+        int[] owner = new int[table.partitions()];
+        int[] load = new int[running.length];
+        for (int p = 0; p < owner.length; p++) {
+            int best = -1;
+            for (int w : context.placement().workersOf(p)) {
+                if (!down[w] && (best < 0 || load[w] < load[best] || load[w] == load[best] && w < best)) {
+                    best = w;
+                }
+            }
+            if (best < 0) {
+                return null;
+            }
+            owner[p] = best;
+            load[best]++;
+        }
+        return owner;
+    }
+
+    /** Starts {@code trial}'s next epoch on every live worker that owns a partition, data-parallel. */
+    private void launchDataParallel(Trial trial) {
+        int[] owner = owners(trial);
+        int[] workers = java.util.Arrays.stream(owner).distinct().sorted().toArray();
+        TrialState state = trial.state();
+        boolean handedOver = state instanceof TrialState.Live;
+        scheduler.withdraw(trial);
+        table.started(trial, workers[0], handedOver);
+        UnitWork work = new UnitWork(trial.id(), trial.epochsDone() + 1, UnitRecord.ALL_PARTITIONS, trial.config(),
+            trial.seed(), state, true);
+        for (int w : workers) {
+            running[w] = work;
+        }
+        gang = workers;
+        inFlight++;
+        transport.startDataParallel(workers, work, owner);
     }
 
     private void launch(Unit unit) {
@@ -388,6 +509,10 @@ public final class Kernel implements AutoCloseable {
     }
 
     private void unitDone(WorkerEvent.UnitDone done) {
+        if (done.work().partition() == UnitRecord.ALL_PARTITIONS) {
+            dataParallelDone(done);
+            return;
+        }
         int w = done.worker();
         UnitWork work = done.work();
         if (running[w] == null || running[w].trialId() != work.trialId() || running[w].partition() != work.partition()) {
@@ -408,6 +533,7 @@ public final class Kernel implements AutoCloseable {
         UnitRecord record = new UnitRecord(work.trialId(), work.epoch(), work.partition(), w, result.startNanos(),
             result.endNanos());
         records.add(record);
+        unitsRun++;
         if (!result.succeeded()) {
             List<Integer> visited = new ArrayList<>(trial.visitedThisEpoch());
             visited.add(work.partition());
@@ -434,6 +560,61 @@ public final class Kernel implements AutoCloseable {
         ready.add(outcome);
     }
 
+    /** A data-parallel epoch ended: it is one unit, recorded on each of its workers, closing the epoch. */
+    private void dataParallelDone(WorkerEvent.UnitDone done) {
+        UnitWork work = done.work();
+        if (gang == null || running[gang[0]] != work) {
+            LOG.debug("ignoring a late data-parallel result for trial {}: its epoch was re-queued", work.trialId());
+            return;
+        }
+        int[] workers = gang;
+        gang = null;
+        for (int w : workers) {
+            running[w] = null;
+        }
+        inFlight--;
+        UnitResult result = done.result();
+        Trial trial = table.get(work.trialId());
+        if (result.fatal() != null) {
+            cancel();
+            throw new IllegalStateException("a data-parallel epoch on workers " + java.util.Arrays.toString(workers)
+                + " of " + transport.name() + " failed on trial=" + work.trialId() + " epoch=" + work.epoch() + ": "
+                + result.fatal() + "; the run stops (units completed before are kept in the experiment directory, if"
+                + " any: run the search again to resume)", result.fatal());
+        }
+        UnitRecord lead = null;
+        for (int w : workers) {
+            UnitRecord record = new UnitRecord(work.trialId(), work.epoch(), UnitRecord.ALL_PARTITIONS, w,
+                result.startNanos(), result.endNanos());
+            records.add(record);
+            lead = lead == null ? record : lead;
+        }
+        unitsRun++;
+        dataParallelEpochs++;
+        dataParallelSeconds += (result.endNanos() - result.startNanos()) / 1e9;
+        List<Integer> all = new ArrayList<>();
+        for (int p = 0; p < table.partitions(); p++) {
+            all.add(p);
+        }
+        if (!result.succeeded()) {
+            EpochOutcome failed = new EpochOutcome(trial.id(), work.epoch(), null, Double.NaN, result.failure(), all);
+            table.endEpoch(trial, failed);
+            ready.add(failed);
+            return;
+        }
+        double lossSum = result.loss() * context.trainingRecords();
+        table.dataParallelDone(trial, lossSum, result.state());
+        context.journal().unitDone(new CompletedUnit(lead, trial.visitedThisEpoch(), trial.lossSum(), result.metrics(),
+            result.checkpoint()));
+        for (int i = records.size() - workers.length; i < records.size(); i++) {
+            observer.unitDone(records.get(i));
+        }
+        EpochOutcome outcome = new EpochOutcome(trial.id(), work.epoch(), result.metrics(),
+            trial.lossSum() / context.trainingRecords(), null, trial.visitedThisEpoch());
+        table.endEpoch(trial, outcome);
+        ready.add(outcome);
+    }
+
     private void workerLost(WorkerEvent.Lost lost) {
         int w = lost.worker();
         if (down[w]) {
@@ -442,6 +623,23 @@ public final class Kernel implements AutoCloseable {
         down[w] = true;
         LOG.warn("worker {} of {} lost: {}", w, transport.name(), lost.reason());
         UnitWork work = running[w];
+        if (gang != null && work != null && work.partition() == UnitRecord.ALL_PARTITIONS) {
+            observer.notice("worker " + w + " of " + transport.name() + " lost: " + lost.reason() + "; its data-parallel"
+                + " epoch (trial " + work.trialId() + " epoch " + work.epoch() + ") runs again from the state before it");
+            for (int member : gang) {
+                running[member] = null;
+            }
+            gang = null;
+            inFlight--;
+            Trial trial = table.get(work.trialId());
+            if (work.state() instanceof TrialState.Live) {
+                throw new IllegalStateException("worker=" + w + " was lost with the only copy of trial=" + trial.id()
+                    + "'s state: " + lost.reason());
+            }
+            table.unitLost(trial);
+            scheduler.offer(trial);
+            return;
+        }
         observer.notice("worker " + w + " of " + transport.name() + " lost: " + lost.reason() + (work == null ? ""
             : "; its unit (trial " + work.trialId() + " epoch " + work.epoch() + " partition " + work.partition()
             + ") runs again on another worker"));

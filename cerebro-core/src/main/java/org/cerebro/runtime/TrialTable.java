@@ -178,6 +178,9 @@ public final class TrialTable {
     private final long seed;
     private Trial[] byId = new Trial[16];
     private final List<Trial> inOrder = new ArrayList<>();
+    private final int[] phaseCounts = new int[Phase.values().length];
+    /** Ids of the {@link Phase#QUEUED} trials, in order. */
+    private final java.util.TreeSet<Integer> queued = new java.util.TreeSet<>();
 
     /**
      * @param partitions the training partitions an epoch visits
@@ -213,6 +216,7 @@ public final class TrialTable {
             throw new IllegalStateException("trial=" + id + " is already registered: " + byId[id]);
         }
         Trial trial = new Trial(id, config, trialSeed, partitions);
+        phaseCounts[trial.phase.ordinal()]++;
         byId[id] = trial;
         inOrder.add(trial);
         return trial;
@@ -243,11 +247,21 @@ public final class TrialTable {
 
     /** How many trials are in {@code phase}. */
     public int count(Phase phase) {
-        int n = 0;
-        for (Trial trial : inOrder) {
-            n += trial.phase == phase ? 1 : 0;
+        return phaseCounts[phase.ordinal()];
+    }
+
+    /**
+     * The queued trial of lowest id that has not started its epoch (no partition of it visited),
+     * or null: the one a data-parallel epoch takes next.
+     */
+    public Trial firstQueuedAtEpochStart() {
+        for (int id : queued) {
+            Trial trial = byId[id];
+            if (trial.visitedInOrder.isEmpty()) {
+                return trial;
+            }
         }
-        return n;
+        return null;
     }
 
     /** The capacity of the id space so far: every id is below it. For schedulers sizing their indexes. */
@@ -330,6 +344,26 @@ public final class TrialTable {
         return false;
     }
 
+    /**
+     * The trial trained a whole epoch data-parallel ({@code lossSum}: its mean loss times the
+     * training records): every partition counts as visited, in index order, and {@link #endEpoch}
+     * closes the epoch.
+     *
+     * @throws IllegalStateException when the trial is not training, or had visited a partition of this epoch
+     */
+    public void dataParallelDone(Trial trial, double lossSum, TrialState state) {
+        if (trial.phase != Phase.TRAINING || !trial.visitedInOrder.isEmpty()) {
+            throw new IllegalStateException(trial + ": a data-parallel epoch cannot end now");
+        }
+        for (int p = 0; p < partitions; p++) {
+            trial.visited[p] = true;
+            trial.visitedInOrder.add(p);
+        }
+        trial.lossSum = lossSum;
+        trial.state = state;
+        trial.worker = -1;
+    }
+
     /** The trial's unit did not complete (its worker was lost): it runs again from its state before it. */
     public void unitLost(Trial trial) {
         trial.worker = -1;
@@ -385,9 +419,17 @@ public final class TrialTable {
     }
 
     /** The one place a trial's phase changes. */
-    private static void move(Trial trial, Phase to) {
+    private void move(Trial trial, Phase to) {
         if (!ALLOWED.get(trial.phase).contains(to)) {
             throw new IllegalStateException(trial + " cannot go from " + trial.phase + " to " + to);
+        }
+        phaseCounts[trial.phase.ordinal()]--;
+        phaseCounts[to.ordinal()]++;
+        if (trial.phase == Phase.QUEUED) {
+            queued.remove(trial.id);
+        }
+        if (to == Phase.QUEUED) {
+            queued.add(trial.id);
         }
         trial.phase = to;
     }

@@ -44,6 +44,12 @@ public final class MlpTrainable implements Trainable {
         return "mlp-java";
     }
 
+    /** Its states train data-parallel: see {@link GradientStep}. */
+    @Override
+    public boolean dataParallel() {
+        return true;
+    }
+
     @Override
     public TrainableState init(Config config, long seed, DataSpec data) {
         MlpState state = new MlpState(Settings.of(config), data.featureWidth(), hidden(config), data.numClasses());
@@ -98,8 +104,12 @@ public final class MlpTrainable implements Trainable {
         }
     }
 
-    /** Parameters, momentum buffers and scratch space of one trial. */
-    static final class MlpState implements TrainableState {
+    /**
+     * Parameters, momentum buffers and scratch space of one trial. It trains data-parallel too
+     * ({@link GradientStep}): the gradient is one flat array (w1, b1, w2, b2), summed over records,
+     * and one step applies it exactly as a {@link #trainPass} batch does.
+     */
+    static final class MlpState implements TrainableState, GradientStep {
         private final Settings settings;
         private final int inputs;
         private final int hidden;
@@ -115,11 +125,12 @@ public final class MlpTrainable implements Trainable {
         private final float[] vw2;
         private final float[] vb2;
         private long steps;
-        // scratch, not part of the state
-        private final float[] gw1;
-        private final float[] gb1;
-        private final float[] gw2;
-        private final float[] gb2;
+        // scratch, not part of the state: the gradient, flat (w1, b1, w2, b2), summed over a batch
+        private final float[] grad;
+        private final int gw1;
+        private final int gb1;
+        private final int gw2;
+        private final int gb2;
         private final float[] x;
         private final float[] a;
         private final float[] da;
@@ -139,10 +150,11 @@ public final class MlpTrainable implements Trainable {
             vb1 = new float[b1.length];
             vw2 = new float[w2.length];
             vb2 = new float[b2.length];
-            gw1 = new float[w1.length];
-            gb1 = new float[b1.length];
-            gw2 = new float[w2.length];
-            gb2 = new float[b2.length];
+            grad = new float[w1.length + b1.length + w2.length + b2.length];
+            gw1 = 0;
+            gb1 = w1.length;
+            gw2 = gb1 + b1.length;
+            gb2 = gw2 + w2.length;
             x = new float[inputs];
             a = new float[hidden];
             da = new float[hidden];
@@ -169,15 +181,45 @@ public final class MlpTrainable implements Trainable {
             double lossSum = 0;
             for (int start = 0; start < n; start += batch) {
                 int end = Math.min(n, start + batch);
-                clearGradients();
-                for (int row = start; row < end; row++) {
-                    partition.copyFeatures(row, x);
-                    lossSum += forward(x, partition.label(row));
-                    backward(partition.label(row));
-                }
-                step(end - start);
+                java.util.Arrays.fill(grad, 0f);
+                lossSum = accumulate(partition, start, end, grad, lossSum);
+                step(grad, end - start);
             }
             return lossSum / n;
+        }
+
+        @Override
+        public int batchSize() {
+            return settings.batchSize();
+        }
+
+        @Override
+        public int gradientLength() {
+            return grad.length;
+        }
+
+        @Override
+        public double accumulate(Dataset data, int from, int to, float[] gradient) {
+            return accumulate(data, from, to, gradient, 0);
+        }
+
+        /** {@link #accumulate}, adding the losses to {@code lossSum}: a pass sums them record by record. */
+        private double accumulate(Dataset data, int from, int to, float[] gradient, double lossSum) {
+            checkShape(data);
+            if (gradient.length != grad.length) {
+                throw new IllegalArgumentException("gradient length=" + gradient.length + " expected " + grad.length);
+            }
+            for (int row = from; row < to; row++) {
+                data.copyFeatures(row, x);
+                lossSum += forward(x, data.label(row));
+                backward(data.label(row), gradient);
+            }
+            return lossSum;
+        }
+
+        @Override
+        public void apply(float[] gradient, int records) {
+            step(gradient, records);
         }
 
         @Override
@@ -256,18 +298,18 @@ public final class MlpTrainable implements Trainable {
             return max + Math.log(total) - labelLogit;
         }
 
-        /** Accumulates the gradient of the record last passed forward. */
-        private void backward(int label) {
+        /** Adds the gradient of the record last passed forward to {@code g} (flat: w1, b1, w2, b2). */
+        private void backward(int label, float[] g) {
             float[] layerInput = hidden > 0 ? a : x;
             if (hidden > 0) {
                 java.util.Arrays.fill(da, 0f);
             }
             for (int c = 0; c < classes; c++) {
                 float d = (float) (p[c] - (c == label ? 1 : 0));
-                gb2[c] += d;
+                g[gb2 + c] += d;
                 int row = c * outInputs;
                 for (int i = 0; i < outInputs; i++) {
-                    gw2[row + i] += d * layerInput[i];
+                    g[gw2 + row + i] += d * layerInput[i];
                     if (hidden > 0) {
                         da[i] += d * w2[row + i];
                     }
@@ -278,39 +320,33 @@ public final class MlpTrainable implements Trainable {
                     continue;
                 }
                 float d = da[j];
-                gb1[j] += d;
+                g[gb1 + j] += d;
                 int row = j * inputs;
                 for (int i = 0; i < inputs; i++) {
-                    gw1[row + i] += d * x[i];
+                    g[gw1 + row + i] += d * x[i];
                 }
             }
         }
 
-        private void step(int batchRecords) {
+        /** One SGD-with-momentum step with {@code g} summed over {@code batchRecords} records. */
+        private void step(float[] g, int batchRecords) {
             float scale = 1f / batchRecords;
-            update(w1, gw1, vw1, scale, true);
-            update(b1, gb1, vb1, scale, false);
-            update(w2, gw2, vw2, scale, true);
-            update(b2, gb2, vb2, scale, false);
+            update(w1, g, gw1, vw1, scale, true);
+            update(b1, g, gb1, vb1, scale, false);
+            update(w2, g, gw2, vw2, scale, true);
+            update(b2, g, gb2, vb2, scale, false);
             steps++;
         }
 
-        private void update(float[] w, float[] g, float[] v, float scale, boolean decay) {
+        private void update(float[] w, float[] g, int offset, float[] v, float scale, boolean decay) {
             float lr = (float) settings.learningRate();
             float momentum = (float) settings.momentum();
             float l2 = decay ? (float) settings.l2() : 0f;
             for (int i = 0; i < w.length; i++) {
-                float grad = g[i] * scale + l2 * w[i];
-                v[i] = momentum * v[i] + grad;
+                float gradient = g[offset + i] * scale + l2 * w[i];
+                v[i] = momentum * v[i] + gradient;
                 w[i] -= lr * v[i];
             }
-        }
-
-        private void clearGradients() {
-            java.util.Arrays.fill(gw1, 0f);
-            java.util.Arrays.fill(gb1, 0f);
-            java.util.Arrays.fill(gw2, 0f);
-            java.util.Arrays.fill(gb2, 0f);
         }
 
         private void checkShape(Dataset data) {

@@ -42,6 +42,14 @@ public interface Trainable {
     }
 
     /**
+     * Whether this trainable's states train data-parallel ({@link GradientStep}): the planner
+     * considers data-parallel and hybrid plans only for such trainables. Default false.
+     */
+    default boolean dataParallel() {
+        return false;
+    }
+
+    /**
      * Called once before {@code workers} workers start training concurrently, e.g. to split a
      * native engine's intra-op threads between them. The default does nothing.
      */

@@ -14,6 +14,8 @@ import java.util.EnumSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import org.cerebro.data.Dataset;
+import org.cerebro.exec.DataParallelGroup;
 import org.cerebro.exec.ExecutionContext;
 import org.cerebro.exec.TrialState;
 import org.cerebro.exec.Executor;
@@ -124,10 +126,14 @@ public final class LocalExecutor implements Executor {
         return devices.get(0).kind();
     }
 
-    /** Model hopper parallelism and task parallelism (each worker trains whole trials; no hops). */
+    /**
+     * Model hopper parallelism, task parallelism (each worker trains whole trials; no hops), and
+     * data parallelism (one trial on every worker, gradients summed in shared memory each step),
+     * alone or as the narrow tail of a hybrid.
+     */
     @Override
     public Set<Operator> operators() {
-        return EnumSet.of(Operator.MOP, Operator.TASK_PARALLEL);
+        return EnumSet.of(Operator.MOP, Operator.TASK_PARALLEL, Operator.DATA_PARALLEL, Operator.HYBRID);
     }
 
     @Override
@@ -191,6 +197,34 @@ public final class LocalExecutor implements Executor {
         long slot = ring.next();
         ring.get(slot).set(worker, work, null);
         ring.publish(slot);
+    }
+
+    /** Each worker of the epoch gets its rank and the partitions it owns; the first reports the result. */
+    @Override
+    public void startDataParallel(int[] workers, UnitWork work, int[] owners) {
+        if (context == null) {
+            throw new IllegalStateException("executor not opened");
+        }
+        int[] sizes = new int[workers.length];
+        List<List<Dataset>> local = new ArrayList<>();
+        for (int rank = 0; rank < workers.length; rank++) {
+            List<Dataset> mine = new ArrayList<>();
+            for (int p = 0; p < owners.length; p++) {
+                if (owners[p] == workers[rank]) {
+                    mine.add(context.partitions().get(p));
+                    sizes[rank] += context.partitions().get(p).size();
+                }
+            }
+            local.add(mine);
+        }
+        DataParallelGroup group = new DataParallelGroup(work, context.data(), context.validation(), context.journal(),
+            sizes, false);
+        for (int rank = 0; rank < workers.length; rank++) {
+            RingBuffer<UnitEvent> ring = dispatch.get(workers[rank]).getRingBuffer();
+            long slot = ring.next();
+            ring.get(slot).setShare(workers[rank], work, group, rank, local.get(rank));
+            ring.publish(slot);
+        }
     }
 
     /** Waits for the next unit to end: local workers are never lost, so it waits as long as that takes. */

@@ -7,6 +7,7 @@ import org.cerebro.optimizer.schedule.Cluster;
 import org.cerebro.optimizer.schedule.LptScheduler;
 import org.cerebro.optimizer.schedule.Workload;
 import org.cerebro.plan.Candidate;
+import org.cerebro.plan.DataParallelProfile;
 import org.cerebro.plan.Operator;
 import org.cerebro.plan.PlanningInput;
 
@@ -16,17 +17,22 @@ import org.cerebro.plan.PlanningInput;
  * {@code V} = seconds of one evaluation, {@code m} = state bytes, {@code h = m / bandwidth},
  * {@code p} workers and {@code a_j} trials still training at epoch level {@code j}:
  * <ul>
- *   <li>MOP: {@code e * max(k |S| (W/p + h + V/p), k_max (W + p h + V))}, the lower bound times
- *       the randomized scheduler's simulated efficiency {@code e} ({@link #mopEfficiency}); moves
+ *   <li>MOP: {@code e * max(k |S| (W/p + h + V/p), sum_j max(a_j (W/p + h), W + p h) + ceil(a_j/p) V)}:
+ *       the lower bound, or the epoch levels one after another when the stage narrows (a level with
+ *       fewer trials than workers leaves workers idle, as a trial trains on one worker at a time),
+ *       times the randomized scheduler's simulated efficiency {@code e} ({@link #mopEfficiency}); moves
  *       {@code k m p |S| + m |S|} bytes; holds {@code D/p + 2m} (the trial in training and the
  *       next one, prefetched);</li>
  *   <li>task parallel: LPT over whole trials plus copying the data to every worker; moves
  *       {@code p D + m |S|}; holds {@code D + 2m};</li>
- *   <li>data parallel: trials one after another on all workers, each mini-batch followed by a ring
- *       all-reduce of {@code 2 m (p-1)/p} bytes; moves {@code 2 k m (p-1) |S| ceil(|D|/(b p))};
- *       holds {@code D/p + 2m};</li>
- *   <li>hybrid: MOP on levels where {@code a_j >= p/2}, data parallel on the narrower tail; a
- *       candidate only when the stage has both.</li>
+ *   <li>data parallel: trials one after another on all workers, each epoch taking
+ *       {@code W / s}, the one-worker epoch over the speed-up {@code s} <b>measured</b> for this
+ *       model on these workers ({@link DataParallelProfile}: it includes the all-reduce, the
+ *       barriers and the smaller per-worker batches), plus one evaluation on one worker; moves
+ *       {@code 2 k m (p-1) |S| ceil(|D|/(b p))} (a ring all-reduce per step); holds
+ *       {@code D/p + 2m}; not a candidate when the trainable or the executor cannot run it;</li>
+ *   <li>hybrid: MOP on levels where {@code 2 a_j > p}, data parallel on the narrower tail (the
+ *       rule the runtime switches by); a candidate only when the stage has both.</li>
  * </ul>
  * These are the VLDB 2020 paper's communication formulas (Table 2, with its errata).
  */
@@ -53,28 +59,32 @@ public final class CostModel {
         double bw = in.bandwidthBytesPerSecond();
         double hop = p == 1 ? 0 : m / bw; // one worker: a trial never moves
         long batchesPerWorker = (long) Math.ceil((double) in.records() / ((long) in.batchSize() * p));
-        double allReduce = p == 1 ? 0 : 2.0 * m * (p - 1) / p / bw;
         int[] active = activePerLevel(in.epochsPerTrial());
         long trialEpochs = in.epochsPerTrial().stream().mapToLong(Integer::longValue).sum();
 
+        DataParallelProfile dp = in.dataParallel();
+        double dpEpoch = dp.available() ? w / dp.speedup() : Double.NaN;
         double dataParallel = 0;
         double hybrid = 0;
         long hybridBytes = 0;
         boolean anyWide = false;
         boolean anyNarrow = false;
+        double mopLevels = 0;
         for (int a : active) {
             double mopLevel = Math.max(a * (w / p + hop), w + p * hop) + Math.ceil((double) a / p) * v;
-            double dpLevel = a * (w / p + batchesPerWorker * allReduce + v / p);
+            mopLevels += mopLevel;
+            double dpLevel = a * (dpEpoch + v);
             dataParallel += dpLevel;
-            boolean wide = 2 * a >= p;
+            boolean wide = 2 * a > p;
             anyWide |= wide;
             anyNarrow |= !wide;
             hybrid += wide ? mopLevel : dpLevel;
             hybridBytes += wide ? (long) a * m * p : (long) a * 2 * m * (p - 1) * batchesPerWorker;
         }
-        // MOP schedules asynchronously: estimate from the lower bound and the simulated efficiency
-        int longest = active.length;
-        double mop = mopEfficiency(in.trials(), p) * Math.max(trialEpochs * (w / p + hop + v / p), longest * (w + p * hop + v));
+        // MOP: the lower bound, or the levels one after another when the stage narrows (a level of
+        // fewer trials than workers leaves workers idle: a trial trains on one worker at a time),
+        // times the randomized scheduler's simulated efficiency
+        double mop = mopEfficiency(in.trials(), p) * Math.max(trialEpochs * (w / p + hop + v / p), mopLevels);
         long trials = in.trials();
         long mopBytes = trialEpochs * m * p + m * trials;
         long dpBytes = 2 * trialEpochs * m * (p - 1) * batchesPerWorker + m * trials;
@@ -91,11 +101,15 @@ public final class CostModel {
         List<Candidate> candidates = new ArrayList<>();
         candidates.add(candidate(Operator.MOP, mop, sharded, mopBytes, in, "model hops, data stays"));
         candidates.add(candidate(Operator.TASK_PARALLEL, task, full, taskBytes, in, "LPT over whole trials"));
-        candidates.add(candidate(Operator.DATA_PARALLEL, dataParallel, sharded, dpBytes, in,
-            "all-reduce per mini-batch"));
-        if (anyWide && anyNarrow) { // otherwise the hybrid is plain MOP or plain data parallelism
-            candidates.add(candidate(Operator.HYBRID, hybrid, sharded, hybridBytes + m * trials, in,
-                "MOP while >= p/2 trials train, data parallel after"));
+        if (!dp.available()) {
+            candidates.add(new Candidate(Operator.DATA_PARALLEL, Double.NaN, sharded, dpBytes, false, dp.note()));
+        } else {
+            candidates.add(candidate(Operator.DATA_PARALLEL, dataParallel, sharded, dpBytes, in, String.format(
+                java.util.Locale.ROOT, "measured speed-up %.2fx on %d workers", dp.speedup(), dp.workers())));
+            if (anyWide && anyNarrow) { // otherwise the hybrid is plain MOP or plain data parallelism
+                candidates.add(candidate(Operator.HYBRID, hybrid, sharded, hybridBytes + m * trials, in,
+                    "MOP while more than p/2 trials train, data parallel after"));
+            }
         }
         return candidates;
     }

@@ -1,6 +1,7 @@
 package org.cerebro.optimizer.plan;
 
 import java.time.Instant;
+import org.cerebro.plan.DataParallelProfile;
 import org.cerebro.data.Dataset;
 import org.cerebro.plan.ModelProfile;
 import org.cerebro.space.Config;
@@ -52,5 +53,89 @@ public final class Profiler {
                 state.toBytes().length, Instant.now(), "measured now (" + passes + " passes over " + sample.size()
                 + " records)");
         }
+    }
+
+    /**
+     * Measures data-parallel training of {@code config} on {@code workers} ranks, threads of this
+     * process summing gradients in shared memory as the local executor's workers do: one warm-up
+     * epoch over {@code sample} (split among the ranks), then timed epochs; and one rank over the
+     * same sample the same way, for the speed-up and the per-step cost beyond perfect scaling.
+     */
+    public DataParallelProfile profileDataParallel(Trainable trainable, Config config, DataSpec data, Dataset sample,
+                                                   int workers) {
+        double many = dataParallelSecondsPerSample(trainable, config, data, sample, workers);
+        double one = dataParallelSecondsPerSample(trainable, config, data, sample, 1);
+        int batch;
+        try (TrainableState state = trainable.init(config, 0, data)) {
+            batch = ((org.cerebro.train.GradientStep) state).batchSize();
+        }
+        long steps = org.cerebro.exec.DataParallelSteps.steps(sample.size(), batch);
+        double sync = Math.max(0, (many - one / workers) * sample.size() / steps);
+        return new DataParallelProfile(true, workers, many, one, sync, String.format(java.util.Locale.ROOT,
+            "measured now: %d ranks in shared memory over %d records, batch %d", workers, sample.size(), batch));
+    }
+
+    private double dataParallelSecondsPerSample(Trainable trainable, Config config, DataSpec data, Dataset sample,
+                                                int ranks) {
+        try (org.cerebro.data.Partitions parts = sample.partition(ranks, 0)) {
+            org.cerebro.exec.TrialState state = org.cerebro.exec.TrialState.NONE;
+            long samples = 0;
+            long start = 0;
+            for (int epoch = 1, timed = 0; timed < maxPasses; epoch++) {
+                if (epoch == 2) {
+                    start = System.nanoTime(); // after a warm-up epoch
+                }
+                state = dataParallelEpoch(trainable, config, data, parts, epoch, state);
+                if (epoch >= 2) {
+                    samples += sample.size();
+                    timed++;
+                    if (System.nanoTime() - start >= minSeconds * 1e9) {
+                        break;
+                    }
+                }
+            }
+            double seconds = (System.nanoTime() - start) / 1e9;
+            if (state instanceof org.cerebro.exec.TrialState.Live live) {
+                live.state().close();
+            }
+            return seconds / samples;
+        }
+    }
+
+    private static org.cerebro.exec.TrialState dataParallelEpoch(Trainable trainable, Config config, DataSpec data,
+                                                                 org.cerebro.data.Partitions parts, int epoch,
+                                                                 org.cerebro.exec.TrialState state) {
+        int ranks = parts.count();
+        org.cerebro.exec.UnitWork work = new org.cerebro.exec.UnitWork(0, epoch,
+            org.cerebro.exec.UnitRecord.ALL_PARTITIONS, config, 0, state, false);
+        int[] sizes = new int[ranks];
+        for (int r = 0; r < ranks; r++) {
+            sizes[r] = parts.get(r).size();
+        }
+        org.cerebro.exec.DataParallelGroup group = new org.cerebro.exec.DataParallelGroup(work, data, parts.get(0),
+            org.cerebro.exec.UnitJournal.NONE, sizes, false);
+        java.util.List<Thread> threads = new java.util.ArrayList<>();
+        for (int r = 1; r < ranks; r++) {
+            int rank = r;
+            Thread thread = new Thread(() -> group.run(rank, trainable, java.util.List.of(parts.get(rank))),
+                "cerebro-profile-rank-" + r);
+            thread.setDaemon(true);
+            thread.start();
+            threads.add(thread);
+        }
+        org.cerebro.exec.UnitResult result = group.run(0, trainable, java.util.List.of(parts.get(0)));
+        for (Thread thread : threads) {
+            try {
+                thread.join();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while profiling", e);
+            }
+        }
+        if (!result.succeeded()) {
+            throw new IllegalStateException("profiling a data-parallel epoch failed: " + (result.fatal() != null
+                ? result.fatal() : result.failure()));
+        }
+        return result.state();
     }
 }

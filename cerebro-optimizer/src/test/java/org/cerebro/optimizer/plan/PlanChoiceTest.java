@@ -10,6 +10,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import org.cerebro.plan.Candidate;
+import org.cerebro.plan.DataParallelProfile;
 import org.cerebro.plan.ModelProfile;
 import org.cerebro.plan.Operator;
 import org.cerebro.plan.PhysicalPlan;
@@ -23,10 +24,22 @@ class PlanChoiceTest {
 
     private static PlanningInput input(List<Integer> epochs, long records, long dataBytes, int workers, long memory,
                                        double secondsPerSample, long stateBytes, double bandwidth) {
+        return input(epochs, records, dataBytes, workers, memory, secondsPerSample, stateBytes, bandwidth,
+            DataParallelProfile.unavailable("synthetic: not measured"));
+    }
+
+    private static PlanningInput input(List<Integer> epochs, long records, long dataBytes, int workers, long memory,
+                                       double secondsPerSample, long stateBytes, double bandwidth,
+                                       DataParallelProfile dataParallel) {
         ModelProfile profile = new ModelProfile("test-model", secondsPerSample, secondsPerSample / 3, stateBytes,
             Instant.parse("2026-11-21T12:00:00Z"), "synthetic");
         return new PlanningInput(epochs, records, records / 10, dataBytes, 256, workers, workers, 1, "cpu", memory, bandwidth,
-            "synthetic", profile);
+            "synthetic", profile, dataParallel);
+    }
+
+    /** A measured data-parallel profile with speed-up {@code speedup} on {@code workers}. */
+    private static DataParallelProfile scaling(int workers, double speedup) {
+        return new DataParallelProfile(true, workers, 1e-4 / speedup, 1e-4, 2e-5, "synthetic");
     }
 
     private static void assertMentions(String text, String... parts) {
@@ -51,10 +64,10 @@ class PlanChoiceTest {
     @Test
     void fewerTrialsThanHalfTheWorkersChooseDataParallelism() {
         PhysicalPlan plan = CostBasedPlanner.choose(input(List.of(10, 10), 1_000_000, 10 * GB, 16, 64 * GB, 1e-4,
-            50 * MB, 1.25 * GB));
+            50 * MB, 1.25 * GB, scaling(16, 14)));
         assertEquals(Operator.DATA_PARALLEL, plan.chosen(), plan.explain());
-        assertMentions(plan.explain(), "2 trial(s) for 16 workers (< p/2 = 8)", "MOP would leave workers idle",
-            "rejected:");
+        assertMentions(plan.explain(), "2 trial(s) for 16 workers (at most p/2 = 8)", "MOP would leave workers idle",
+            "measured speed-up 14.00x", "rejected:", "data parallel: 14.00x on 16 workers");
         // an executor that runs MOP only falls back, and EXPLAIN says so
         assertMentions(plan.executedAs(Operator.MOP, "executor local 16xcpu runs [MOP] only so far").explain(),
             "executed as: MOP (executor local 16xcpu runs [MOP] only so far)");
@@ -67,9 +80,31 @@ class PlanChoiceTest {
         epochs.addAll(Collections.nCopies(14, 3));
         epochs.addAll(Collections.nCopies(2, 9));
         PhysicalPlan plan = CostBasedPlanner.choose(input(epochs, 1_000_000, 10 * GB, 16, 64 * GB, 1e-4, 50 * MB,
-            1.25 * GB));
+            1.25 * GB, scaling(16, 14)));
         assertEquals(Operator.HYBRID, plan.chosen(), plan.explain());
-        assertMentions(plan.explain(), "narrows to 2 trial(s) for 16 workers (< p/2 = 8)", "MOP while wide");
+        assertMentions(plan.explain(), "narrows to 2 trial(s) for 16 workers (at most p/2 = 8)", "MOP while wide");
+    }
+
+    @Test
+    void dataParallelismThatDoesNotPayIsNotChosenAndExplainSaysWhyWithTheNumbers() {
+        List<Integer> epochs = new ArrayList<>(Collections.nCopies(6, 1));
+        epochs.addAll(Collections.nCopies(2, 3));
+        epochs.add(9);
+        // a small model on 2 cores: two ranks are slower than one
+        PhysicalPlan slow = CostBasedPlanner.choose(input(epochs, 60_000, 200 * MB, 2, 8 * GB, 2e-5, 1 * MB, 5 * GB,
+            scaling(2, 0.8)));
+        assertTrue(slow.chosen() != Operator.HYBRID && slow.chosen() != Operator.DATA_PARALLEL, slow.explain());
+        assertMentions(slow.explain(), "data parallel: 0.80x on 2 workers", "HYBRID", "rejected:");
+        // the same search with a model that scales takes the hybrid
+        PhysicalPlan fast = CostBasedPlanner.choose(input(epochs, 60_000, 200 * MB, 2, 8 * GB, 2e-5, 1 * MB, 5 * GB,
+            scaling(2, 1.9)));
+        assertEquals(Operator.HYBRID, fast.chosen(), fast.explain());
+        // and one that cannot train data-parallel never gets those plans
+        PhysicalPlan none = CostBasedPlanner.choose(input(epochs, 60_000, 200 * MB, 2, 8 * GB, 2e-5, 1 * MB, 5 * GB,
+            DataParallelProfile.unavailable("trainable t does not train data-parallel (Trainable.dataParallel())")));
+        assertTrue(none.chosen() != Operator.HYBRID && none.chosen() != Operator.DATA_PARALLEL, none.explain());
+        assertMentions(none.explain(), "data parallel: not considered: trainable t does not train data-parallel");
+        assertTrue(none.candidates().stream().noneMatch(c -> c.operator() == Operator.HYBRID));
     }
 
     @Test
