@@ -88,8 +88,8 @@ public record PhysicalPlan(String planner, PlanningInput input, Operator chosen,
         DataParallelProfile dp = in.dataParallel();
         if (dp.available()) {
             out.append(String.format(Locale.ROOT, "          data parallel: %.2fx on %d workers (%.3g vs %.3g s/sample),"
-                + " %s per step beyond perfect scaling; %s%n", dp.speedup(), dp.workers(), dp.secondsPerSample(),
-                dp.singleSecondsPerSample(), seconds(dp.syncSecondsPerStep()), dp.note()));
+                + " %.0f us per step beyond perfect scaling; %s%n", dp.speedup(), dp.workers(), dp.secondsPerSample(),
+                dp.singleSecondsPerSample(), dp.syncSecondsPerStep() * 1e6, dp.note()));
         } else {
             out.append("          data parallel: not considered: ").append(dp.note()).append(System.lineSeparator());
         }

@@ -16,11 +16,12 @@ import org.cerebro.strategy.Strategy;
  * <p>Options, where an example applies them: {@code --data DIR}, {@code --strategy
  * grid|random|hyperband|asha}, {@code --workers N}, {@code --epochs E}, {@code --trials T},
  * {@code --seed S}, {@code --experiment-dir DIR} (resumes when it exists), {@code --report
- * FILE.html}, {@code --summary-json FILE} (keys in {@link SummaryJson}).
+ * FILE.html}, {@code --summary-json FILE} (keys in {@link SummaryJson}), {@code --operator
+ * mop|task|data|hybrid|auto} (default auto: the cost-based planner chooses).
  */
 final class ExampleRun {
     static final Set<String> COMMON = Set.of("data", "strategy", "workers", "epochs", "trials", "seed",
-        "experiment-dir", "report", "summary-json");
+        "experiment-dir", "report", "summary-json", "operator");
 
     final Options options;
 
@@ -111,6 +112,16 @@ final class ExampleRun {
     SearchBuilder configure(SearchBuilder builder, long defaultSeed, String defaultReport,
                             org.cerebro.exec.Executor executor) {
         builder.executor(executor).seed(seed(defaultSeed)).progress(true);
+        String operator = options.get("operator", "auto");
+        switch (operator) {
+            case "auto" -> { }
+            case "mop" -> builder.operator(org.cerebro.plan.Operator.MOP);
+            case "task" -> builder.operator(org.cerebro.plan.Operator.TASK_PARALLEL);
+            case "data" -> builder.operator(org.cerebro.plan.Operator.DATA_PARALLEL);
+            case "hybrid" -> builder.operator(org.cerebro.plan.Operator.HYBRID);
+            default -> throw new IllegalArgumentException("--operator " + operator + " expected one of mop, task, data,"
+                + " hybrid, auto");
+        }
         if (options.get("experiment-dir") != null) {
             builder.experimentDir(Path.of(options.get("experiment-dir")));
         }
