@@ -102,6 +102,28 @@ public final class BatchAssembler {
         return finish(n);
     }
 
+    /**
+     * Gathers the contiguous records {@code [from, from + n)} of {@code data} into the batch
+     * buffers (a data-parallel rank's share of a step).
+     *
+     * @return {@code n}
+     */
+    public int range(Dataset data, int from, int n) {
+        checkWidth(data);
+        if (n < 0 || n > batchSize) {
+            throw new IllegalArgumentException("n=" + n + " expected 0.." + batchSize);
+        }
+        Objects.checkFromIndexSize(from, n, data.size());
+        DirectBuffer records = data.records();
+        int featureBytes = layout.featureBytes();
+        for (int i = 0; i < n; i++) {
+            int offset = (int) layout.recordOffset(from + i);
+            labelView.putInt(i * Integer.BYTES, records.getInt(offset + RecordLayout.LABEL_OFFSET));
+            records.getBytes(offset + RecordLayout.FEATURES_OFFSET, featureView, i * featureBytes, featureBytes);
+        }
+        return finish(n);
+    }
+
     /** The features of the last batch: {@code count() * featureWidth} float32 values, position 0. */
     public ByteBuffer features() {
         return features;

@@ -61,35 +61,6 @@ class DataParallelTest {
         }
     }
 
-    /** The single-worker record order of a data-parallel epoch: step by step, rank 0's share, then rank 1's... */
-    static Dataset interleaved(List<List<Dataset>> local, int batch) {
-        int[] sizes = local.stream().mapToInt(l -> l.stream().mapToInt(Dataset::size).sum()).toArray();
-        List<float[]> rows = new ArrayList<>();
-        List<Integer> labels = new ArrayList<>();
-        DataParallelSteps steps = new DataParallelSteps(sizes, batch);
-        while (steps.next()) {
-            int total = 0;
-            for (int r = 0; r < sizes.length; r++) {
-                for (int i = steps.offset(r); i < steps.offset(r) + steps.count(r); i++) {
-                    int row = i;
-                    for (Dataset part : local.get(r)) { // the i-th record of rank r's concatenated datasets
-                        if (row < part.size()) {
-                            float[] features = new float[part.featureWidth()];
-                            part.copyFeatures(row, features);
-                            rows.add(features);
-                            labels.add(part.label(row));
-                            break;
-                        }
-                        row -= part.size();
-                    }
-                }
-                total += steps.count(r);
-            }
-            assertEquals(steps.records(), total);
-        }
-        return Datasets.fromArrays(rows.toArray(float[][]::new), labels.stream().mapToInt(Integer::intValue).toArray(), 3);
-    }
-
     /** An MLP state's parameters and momentum: the floats after its 28-byte header (magic, version, shape, steps). */
     private static float[] floats(byte[] state) throws IOException {
         DataInputStream in = new DataInputStream(new ByteArrayInputStream(state));
@@ -130,7 +101,7 @@ class DataParallelTest {
                 }
                 local.add(mine);
             }
-            try (Dataset order = interleaved(local, batch)) {
+            try (Dataset order = DataParallelTestSupport.interleaved(local, batch)) {
                 TrainableState single = new MlpTrainable().init(config(batch), 7, SPEC);
                 single.trainPass(order);
                 UnitResult result = dataParallel(epoch(config(batch), TrialState.NONE), local, validation);

@@ -36,7 +36,7 @@ import org.cerebro.train.TrainableState;
  *
  * <p>Not thread-safe: one worker thread at a time.
  */
-final class DjlState implements TrainableState {
+final class DjlState implements TrainableState, org.cerebro.train.GradientStep {
     private static final int EVALUATION_BATCH = 256;
     /** The gradient collector of an engine allows one per JVM: the LOCKED mode's lock. */
     private static final Object COLLECTOR_LOCK = new Object();
@@ -54,6 +54,7 @@ final class DjlState implements TrainableState {
     private List<NDArray> weights;
     private BatchAssembler trainBatches;
     private BatchAssembler evaluationBatches;
+    private BatchAssembler rangeBatches;
 
     DjlState(String modelName, DataSpec data, Shape inputShape, TrainingSettings settings, NDManager manager, Block block,
              GradientMode mode) {
@@ -122,23 +123,30 @@ final class DjlState implements TrainableState {
     }
 
     private float threadLocalStep(NDArray x, NDArray y) {
+        float value = threadLocalBackward(x, y);
+        if (Float.isFinite(value)) {
+            optimizer.step(weights);
+        }
+        return value;
+    }
+
+    /** Forward and backward with the engine's thread-local grad mode: the weights' gradients of the mean loss. */
+    private float threadLocalBackward(NDArray x, NDArray y) {
         boolean previous = JniUtils.isGradMode();
         JniUtils.setGradMode(true);
-        float value;
         try {
             NDArray lossValue = forwardLoss(x, y);
-            value = lossValue.getFloat();
+            float value = lossValue.getFloat();
             if (!Float.isFinite(value)) {
                 return value;
             }
             // what PtGradientCollector.backward does, without its one-per-JVM guard
             NDArray ones = lossValue.getManager().ones(lossValue.getShape(), lossValue.getDataType());
             JniUtils.backward((PtNDArray) lossValue, (PtNDArray) ones, false, false);
+            return value;
         } finally {
             JniUtils.setGradMode(previous);
         }
-        optimizer.step(weights);
-        return value;
     }
 
     private float lockedStep(NDArray x, NDArray y) {
@@ -153,6 +161,97 @@ final class DjlState implements TrainableState {
                 collector.backward(lossValue);
                 optimizer.step(weights);
                 return value;
+            }
+        }
+    }
+
+    // Data-parallel training (GradientStep): the gradient is every weight's, flat, in parameter
+    // order; a rank adds the gradient of its share's mean loss times its share's size (the same
+    // forward and backward a pass runs), and a step divides the sum by the step's records and
+    // updates with the same native kernels. When a step's records are a power of two (full
+    // batches of a power-of-two batch size) the scale and the division are exact, so one rank
+    // trains bit for bit as a pass does; a short last step may differ by a rounding.
+
+    @Override
+    public int batchSize() {
+        return settings.batchSize();
+    }
+
+    @Override
+    public int gradientLength() {
+        long length = 0;
+        for (NDArray weight : weights) {
+            length += weight.size();
+        }
+        return Math.toIntExact(length);
+    }
+
+    @Override
+    public double accumulate(Dataset dataset, int from, int to, float[] gradient) {
+        check(dataset);
+        int n = to - from;
+        if (n == 0) {
+            return 0;
+        }
+        if (rangeBatches == null) {
+            rangeBatches = new BatchAssembler(settings.batchSize(), data.featureWidth());
+        }
+        try (NDManager scope = manager.newSubManager()) {
+            rangeBatches.range(dataset, from, n);
+            NDArray x = NdBatches.features(rangeBatches, scope, data.featureWidth()).reshape(batchShape(n));
+            NDArray y = NdBatches.labels(rangeBatches, scope).toType(DataType.INT64, false);
+            if (mode == GradientMode.THREAD_LOCAL) {
+                return addGradients(threadLocalBackward(x, y), n, gradient);
+            }
+            synchronized (COLLECTOR_LOCK) {
+                try (GradientCollector collector = manager.getEngine().newGradientCollector()) {
+                    NDArray lossValue = forwardLoss(x, y);
+                    float value = lossValue.getFloat();
+                    if (Float.isFinite(value)) {
+                        collector.backward(lossValue);
+                    }
+                    return addGradients(value, n, gradient);
+                }
+            }
+        }
+    }
+
+    /** Adds every weight's gradient times {@code n} to {@code gradient} and zeroes the engine's; the loss sum. */
+    private double addGradients(float meanLoss, int n, float[] gradient) {
+        if (!Float.isFinite(meanLoss)) {
+            return (double) meanLoss * n;
+        }
+        float scale = n;
+        int offset = 0;
+        for (NDArray weight : weights) {
+            try (NDArray engineGradient = weight.getGradient()) {
+                float[] values = engineGradient.toFloatArray();
+                for (int i = 0; i < values.length; i++) {
+                    gradient[offset + i] += values[i] * scale;
+                }
+                offset += values.length;
+                engineGradient.subi(engineGradient); // backward adds to it: zero for the next share
+            }
+        }
+        return (double) meanLoss * n;
+    }
+
+    @Override
+    public void apply(float[] gradient, int records) {
+        float scale = records;
+        try (NDManager scope = manager.newSubManager()) {
+            optimizer.steps++;
+            int offset = 0;
+            for (int i = 0; i < weights.size(); i++) {
+                NDArray weight = weights.get(i);
+                int size = Math.toIntExact(weight.size());
+                float[] mean = new float[size];
+                for (int j = 0; j < size; j++) {
+                    mean[j] = gradient[offset + j] / scale;
+                }
+                offset += size;
+                NDArray step = scope.create(mean, weight.getShape());
+                optimizer.update(i, weight, step);
             }
         }
     }

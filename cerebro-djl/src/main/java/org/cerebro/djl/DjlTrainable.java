@@ -112,6 +112,12 @@ public final class DjlTrainable implements Trainable {
         return "djl-" + factory.name();
     }
 
+    /** Its states train data-parallel: each rank's gradient is read from the engine and summed in Java. */
+    @Override
+    public boolean dataParallel() {
+        return true;
+    }
+
     @Override
     public TrainableState init(Config config, long seed, DataSpec data) {
         return create(config, data, seed, null);
