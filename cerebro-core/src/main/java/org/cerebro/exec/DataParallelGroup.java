@@ -102,17 +102,12 @@ public final class DataParallelGroup {
             await(); // every replica is ready
             int from = (int) ((long) sum.length * rank / ranks);
             int to = (int) ((long) sum.length * (rank + 1) / ranks);
-            DataParallelSteps steps = new DataParallelSteps(localSizes, batch);
-            double mine = 0;
-            while (steps.next()) {
-                Arrays.fill(gradient, 0f);
-                stepLoss[rank] = accumulate(step, local, steps.offset(rank), steps.count(rank), gradient);
+            AllReduce shared = (own, loss) -> { // own is gradients[rank], registered above
+                stepLoss[rank] = loss;
                 await(); // every share's gradient is summed
                 if (!allFinite(stepLoss)) {
-                    stopped = true; // every rank sees the same losses: all stop before this step's update
-                    break;
+                    return null; // every rank sees the same losses: all stop before this step's update
                 }
-                mine += stepLoss[rank];
                 for (int i = from; i < to; i++) {
                     float total = gradients[0][i];
                     for (int r = 1; r < ranks; r++) {
@@ -121,12 +116,16 @@ public final class DataParallelGroup {
                     sum[i] = total;
                 }
                 await(); // the sum is complete
-                step.apply(sum, steps.records());
-            }
+                return sum;
+            };
+            double mine = train(step, rank, localSizes, local, gradient, shared);
+            stopped = Double.isNaN(mine);
             epochLoss[rank] = stopped ? Double.NaN : mine;
             await(); // every replica has applied its last step
         } catch (Aborted e) {
             return rank == 0 ? broken(state, start) : closeReplica(state);
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException("shared-memory all-reduce cannot fail", e);
         } catch (RuntimeException e) {
             failure = "rank " + rank + " of a data-parallel epoch: " + UnitRunner.describe(e);
             barrier.forceTermination(); // every rank's wait, now or later, returns at once
@@ -149,7 +148,47 @@ public final class DataParallelGroup {
             journal, asBytes, start);
     }
 
-    private static GradientStep gradientStep(TrainableState state, Trainable trainable) {
+    /**
+     * One rank's epoch: for every step ({@link DataParallelSteps} over {@code localSizes}), adds
+     * the gradient of its share of {@code local} into {@code gradient}, sums it over the ranks
+     * with {@code reduce}, and applies the sum.
+     *
+     * @return this rank's loss sum over the epoch, or NaN when a rank's loss was not finite (then
+     *         the step that saw it was not applied)
+     * @throws IOException when the all-reduce fails
+     */
+    public static double train(GradientStep step, int rank, int[] localSizes, List<Dataset> local, float[] gradient,
+                               AllReduce reduce) throws java.io.IOException {
+        DataParallelSteps steps = new DataParallelSteps(localSizes, step.batchSize());
+        double mine = 0;
+        while (steps.next()) {
+            Arrays.fill(gradient, 0f);
+            double loss = accumulate(step, local, steps.offset(rank), steps.count(rank), gradient);
+            float[] total = reduce.sum(gradient, loss);
+            if (total == null) {
+                return Double.NaN;
+            }
+            mine += loss;
+            step.apply(total, steps.records());
+        }
+        return mine;
+    }
+
+    /**
+     * What rank 0 does after the epoch, whoever ran it (threads here, or worker processes): fails
+     * the trial on a non-finite loss, evaluates, serialises and checkpoints as any unit does.
+     *
+     * @param lossSum the loss over every rank's records, summed (NaN when a step was stopped)
+     * @param records the records of every rank
+     */
+    public static UnitResult finish(TrainableState state, double lossSum, long records, int ranks, UnitWork work,
+                                    Dataset validation, UnitJournal journal, boolean asBytes, long start) {
+        return UnitRunner.finish(state, lossSum / records, "the " + ranks + " ranks' partitions", work, validation,
+            journal, asBytes, start);
+    }
+
+    /** A rank's replica as a {@link GradientStep}, or why it cannot be one. */
+    public static GradientStep gradientStep(TrainableState state, Trainable trainable) {
         if (state instanceof GradientStep step) {
             return step;
         }

@@ -33,6 +33,7 @@ import org.cerebro.train.MlpTrainable;
  *     data-parallel epoch on 2 ranks against the same epoch on 1 rank, for MLPs of growing width
  *     (the extra time per step beyond perfect scaling is the all-reduce, the barriers and the
  *     smaller per-rank batches);</li>
+ * <li>the same on two worker daemons over loopback TCP, summing with the ring all-reduce;</li>
  * <li>an ASHA(1, 9, 3) search of 12 trials, three interleaved rounds of forced MOP, forced HYBRID
  *     and the planner's choice: makespan, utilization (busy / (workers x makespan)) over the whole
  *     search and over its tail (from when the last trial is the only one left), medians.</li>
@@ -56,6 +57,7 @@ public final class HybridBench {
              Dataset validation = Datasets.idx(BenchData.dir().resolve("mnist/t10k-images-idx3-ubyte.gz"),
                  BenchData.dir().resolve("mnist/t10k-labels-idx1-ubyte.gz")).head(2_000)) {
             allReduceCost(train);
+            clusterAllReduceCost(train, validation);
             search(train, validation);
         }
     }
@@ -78,6 +80,56 @@ public final class HybridBench {
             System.out.printf(Locale.ROOT, "%8d %12d %12.3f %12.3f %9.2fx %11.1f us %9.1f us%n", hidden, 4L * floats, one,
                 two, one / two, (two - one / 2) / steps * 1e6, one / steps * 1e6);
         }
+    }
+
+    /**
+     * The same epochs on two worker daemons over loopback TCP (the ring all-reduce between them)
+     * against the local executor's shared memory: a data-parallel search of one trial for 3
+     * epochs, the last two timed, per step.
+     */
+    private static void clusterAllReduceCost(Dataset train, Dataset validation) throws Exception {
+        System.out.println();
+        System.out.println("== ring all-reduce on 2 loopback workers vs shared memory (batch 32, per step)");
+        System.out.printf(Locale.ROOT, "%8s %12s %14s %14s %12s%n", "hidden", "grad bytes", "local/step", "cluster/step",
+            "ring extra");
+        byte[] secret = "hybrid-bench-secret-0123456789abcdef".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        java.nio.file.Path dir = java.nio.file.Files.createTempDirectory("cerebro-hybrid-bench");
+        List<org.cerebro.exec.cluster.WorkerDaemon> daemons = new ArrayList<>();
+        try {
+            for (int w = 0; w < 2; w++) {
+                daemons.add(org.cerebro.exec.cluster.WorkerDaemon.start(new org.cerebro.exec.cluster.WorkerDaemon.Settings(
+                    new java.net.InetSocketAddress("127.0.0.1", 0), secret, dir.resolve("w" + w),
+                    org.cerebro.train.WorkerDevice.CPU, 1, 5_000, 60_000, 256 << 20)));
+            }
+            long steps = DataParallelSteps.steps(train.size(), 32);
+            for (int hidden : new int[] {16, 64, 256}) {
+                int floats = hidden * 785 + 10 * (hidden + 1);
+                double local = dataParallelEpochSeconds(train, validation, hidden, LocalExecutor.cpus(2));
+                double cluster = dataParallelEpochSeconds(train, validation, hidden,
+                    org.cerebro.exec.cluster.ClusterExecutor.connect(daemons.get(0).address(), daemons.get(1).address())
+                        .secret(secret));
+                System.out.printf(Locale.ROOT, "%8d %12d %11.1f us %11.1f us %9.1f us%n", hidden, 4L * floats,
+                    local / steps * 1e6, cluster / steps * 1e6, (cluster - local) / steps * 1e6);
+            }
+        } finally {
+            daemons.forEach(org.cerebro.exec.cluster.WorkerDaemon::close);
+        }
+    }
+
+    /** Seconds of the faster of epochs 2 and 3 of a data-parallel search of one trial on {@code executor}. */
+    private static double dataParallelEpochSeconds(Dataset train, Dataset validation, int hidden,
+                                                   org.cerebro.exec.Executor executor) {
+        SearchResult result = Cerebro.search(SearchSpace.of(HParam.constant("lr", 0.05), HParam.constant("hidden", hidden),
+                HParam.constant("batch_size", 32))).trainable(new MlpTrainable()).data(train, validation)
+            .strategy(Strategy.random(1, 3)).objective(Objective.maximize("accuracy")).seed(3).partitions(2)
+            .executor(executor).operator(Operator.DATA_PARALLEL).progress(false).run();
+        List<Double> seconds = new ArrayList<>();
+        for (UnitRecord unit : result.units()) {
+            if (unit.worker() == 0 && unit.epoch() > 1) {
+                seconds.add((unit.endNanos() - unit.startNanos()) / 1e9);
+            }
+        }
+        return seconds.stream().mapToDouble(Double::doubleValue).min().orElseThrow();
     }
 
     /** Seconds of one data-parallel epoch over {@code train} split among {@code ranks} threads. */

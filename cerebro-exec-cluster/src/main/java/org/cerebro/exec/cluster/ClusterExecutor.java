@@ -90,6 +90,34 @@ public final class ClusterExecutor implements Executor {
     private Thread rejoiner;
 
     /** A unit in flight on a worker. */
+    private static final java.security.SecureRandom RANDOM = new java.security.SecureRandom();
+    /** The data-parallel epoch in flight: its workers (rank order), their replies so far. */
+    private Gang gang;
+
+    private static final class Gang {
+        final UnitWork work;
+        final int[] workers;
+        final Message.UnitDone[] replies;
+        final long startNanos;
+        int received;
+
+        Gang(UnitWork work, int[] workers, long startNanos) {
+            this.work = work;
+            this.workers = workers;
+            this.replies = new Message.UnitDone[workers.length];
+            this.startNanos = startNanos;
+        }
+
+        int rankOf(int worker) {
+            for (int r = 0; r < workers.length; r++) {
+                if (workers[r] == worker) {
+                    return r;
+                }
+            }
+            return -1;
+        }
+    }
+
     private record Running(long correlation, UnitWork work, long startNanos) {
     }
 
@@ -184,6 +212,16 @@ public final class ClusterExecutor implements Executor {
     @Override
     public String name() {
         return "cluster " + addresses.size() + " workers";
+    }
+
+    /**
+     * Model hopper parallelism, and data-parallel epochs (alone, or as a hybrid's narrow tail)
+     * whose workers sum gradients among themselves with a ring all-reduce.
+     */
+    @Override
+    public java.util.Set<org.cerebro.plan.Operator> operators() {
+        return java.util.EnumSet.of(org.cerebro.plan.Operator.MOP, org.cerebro.plan.Operator.DATA_PARALLEL,
+            org.cerebro.plan.Operator.HYBRID);
     }
 
     @Override
@@ -399,6 +437,98 @@ public final class ClusterExecutor implements Executor {
             work.trialSeed(), work.config(), state), correlation);
     }
 
+    /**
+     * Sends each worker of the epoch its rank, its partitions, every rank's record count and the
+     * address of the next rank; the epoch's result is gathered from the ranks' replies (rank 0's
+     * state and metrics, every rank's loss sum) into one completion.
+     */
+    @Override
+    public void startDataParallel(int[] workers, UnitWork work, int[] owners) {
+        if (context == null) {
+            throw new IllegalStateException("executor not opened");
+        }
+        byte[] state;
+        if (work.state() instanceof TrialState.Bytes bytes) {
+            state = bytes.bytes();
+        } else if (work.state() instanceof TrialState.None) {
+            state = new byte[0];
+        } else {
+            throw new IllegalArgumentException("trial=" + work.trialId() + ": a cluster worker takes a state as bytes");
+        }
+        int[] records = new int[workers.length];
+        List<int[]> mine = new ArrayList<>();
+        for (int rank = 0; rank < workers.length; rank++) {
+            List<Integer> held = new ArrayList<>();
+            for (int p = 0; p < owners.length; p++) {
+                if (owners[p] == workers[rank]) {
+                    held.add(p);
+                    records[rank] += context.partitions().get(p).size();
+                }
+            }
+            mine.add(held.stream().mapToInt(Integer::intValue).toArray());
+        }
+        long group = RANDOM.nextLong();
+        long now = System.nanoTime();
+        gang = new Gang(work, workers.clone(), now);
+        for (int rank = 0; rank < workers.length; rank++) {
+            int w = workers[rank];
+            long correlation = nextCorrelation++;
+            running[w] = new Running(correlation, work, now);
+            links[w].send(new Message.DataParallelStart(group, rank, workers.length,
+                addresses.get(workers[(rank + 1) % workers.length]), work.trialId(), work.epoch(), work.evaluate(),
+                work.trialSeed(), work.config(), state, mine.get(rank), records), correlation);
+        }
+    }
+
+    /** A rank replied: when every rank has, the epoch is one completion for the first worker. */
+    private void rankDone(int w, Running unit, Message.UnitDone done, long receivedNanos) {
+        Gang current = gang;
+        int rank = current == null ? -1 : current.rankOf(w);
+        if (rank < 0 || current.work != unit.work() || current.replies[rank] != null) {
+            return; // from an epoch already re-queued
+        }
+        running[w] = null;
+        current.replies[rank] = done;
+        if (++current.received < current.workers.length) {
+            return;
+        }
+        gang = null;
+        double lossSum = 0;
+        String failure = null;
+        String fatal = null;
+        for (int r = 0; r < current.workers.length; r++) {
+            Message.UnitDone reply = current.replies[r];
+            lossSum += reply.loss();
+            if (reply.outcome() == Message.Outcome.FATAL && fatal == null) {
+                fatal = "worker " + addresses.get(current.workers[r]) + ": " + reply.message();
+            } else if (reply.outcome() == Message.Outcome.TRIAL_FAILED && failure == null) {
+                failure = reply.message();
+            }
+        }
+        Message.UnitDone lead = current.replies[0];
+        UnitResult result;
+        if (fatal != null) {
+            result = UnitResult.fatal(new IllegalStateException(fatal), current.startNanos, receivedNanos);
+        } else if (failure != null) {
+            result = new UnitResult(TrialState.NONE, Double.NaN, null, failure, null, null, current.startNanos,
+                receivedNanos);
+        } else {
+            org.cerebro.exec.Checkpoint checkpoint = null;
+            if (context.journal().durable()) {
+                try {
+                    checkpoint = context.journal().checkpoint(lead.trialId(), lead.epoch(), lead.state());
+                } catch (RuntimeException e) {
+                    result = UnitResult.fatal(e, current.startNanos, receivedNanos);
+                    ready.add(new WorkerEvent.UnitDone(current.workers[0], current.work, result));
+                    return;
+                }
+            }
+            result = new UnitResult(new TrialState.Bytes(lead.state()), lossSum / context.trainingRecords(),
+                lead.metrics(), null, null, checkpoint, current.startNanos, receivedNanos);
+        }
+        ready.add(new WorkerEvent.UnitDone(current.workers[0], current.work, result));
+    }
+
     @Override
     public WorkerEvent poll(long timeout, TimeUnit unit) throws InterruptedException {
         long deadline = System.nanoTime() + unit.toNanos(timeout);
@@ -434,6 +564,12 @@ public final class ClusterExecutor implements Executor {
         }
         links[w].close();
         running[w] = null;
+        if (gang != null && gang.rankOf(w) >= 0) {
+            for (int member : gang.workers) {
+                running[member] = null; // the other ranks' replies to this epoch are ignored
+            }
+            gang = null;
+        }
         down.add(w);
         ready.add(new WorkerEvent.Lost(w, addresses.get(w) + " " + reason));
     }
@@ -459,6 +595,12 @@ public final class ClusterExecutor implements Executor {
             Running unit = running[w];
             if (unit != null && unit.correlation() == refused.correlation()) {
                 running[w] = null;
+                if (gang != null && gang.rankOf(w) >= 0) {
+                    for (int member : gang.workers) {
+                        running[member] = null;
+                    }
+                    gang = null;
+                }
                 ready.add(new WorkerEvent.UnitDone(w, unit.work(), UnitResult.fatal(new IllegalStateException("worker "
                     + addresses.get(w) + " refused the unit: " + refused.message()), unit.startNanos(), System.nanoTime())));
             } else {
@@ -473,6 +615,10 @@ public final class ClusterExecutor implements Executor {
         Running unit = running[w];
         if (unit == null || reply.correlation() != unit.correlation()) {
             return; // the reply to a unit already re-queued
+        }
+        if (unit.work().partition() == org.cerebro.exec.UnitRecord.ALL_PARTITIONS) {
+            rankDone(w, unit, reply.reply(), reply.receivedNanos());
+            return;
         }
         running[w] = null;
         Message.UnitDone done = reply.reply();

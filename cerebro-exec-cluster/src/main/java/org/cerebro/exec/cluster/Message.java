@@ -176,6 +176,59 @@ sealed interface Message {
         }
     }
 
+    /**
+     * Be rank {@code rank} of {@code ranks} of a data-parallel epoch of a trial: train its state
+     * (empty: initialise it) over the partitions {@code partitions} this worker holds, summing
+     * gradients with the ring: send to {@code right} (the next rank's worker), receive from the
+     * previous rank. {@code rankRecords} are every rank's records (the steps are cut from them).
+     * Reply {@link UnitDone} with partition -1.
+     */
+    record DataParallelStart(long group, int rank, int ranks, String right, int trialId, int epoch, boolean evaluate,
+                             long trialSeed, Config config, byte[] state, int[] partitions, int[] rankRecords)
+        implements Message {
+        public MessageType type() {
+            return MessageType.DP_START;
+        }
+
+        public void write(Payload.Writer out) {
+            out.putLong(group).putInt(rank).putInt(ranks).putString(right).putInt(trialId).putInt(epoch)
+                .putByte(evaluate ? 1 : 0).putLong(trialSeed).putBytes(config.toBytes()).putBytes(state)
+                .putInt(partitions.length);
+            for (int partition : partitions) {
+                out.putInt(partition);
+            }
+            for (int records : rankRecords) {
+                out.putInt(records);
+            }
+        }
+    }
+
+    /** The first frame on a ring link between two workers: the epoch and the sender's rank. */
+    record PeerHello(long group, int rank) implements Message {
+        public MessageType type() {
+            return MessageType.PEER_HELLO;
+        }
+
+        public void write(Payload.Writer out) {
+            out.putLong(group).putInt(rank);
+        }
+    }
+
+    /**
+     * A slice of step {@code step}'s gradient (phase 0: partial sums of the reduce-scatter; 1: the
+     * all-gather's final sums), and whether every rank's loss the sender knows of was finite.
+     */
+    record GradientChunk(long group, int step, int phase, int slice, boolean finite, byte[] floats)
+        implements Message {
+        public MessageType type() {
+            return MessageType.DP_CHUNK;
+        }
+
+        public void write(Payload.Writer out) {
+            out.putLong(group).putInt(step).putByte(phase).putInt(slice).putByte(finite ? 1 : 0).putBytes(floats);
+        }
+    }
+
     /** Are you there? */
     record Heartbeat(long nanos) implements Message {
         public MessageType type() {
@@ -268,6 +321,10 @@ sealed interface Message {
                 in.getByte("evaluate") != 0, in.getLong("trialSeed"), config(in.getBytes("config"), loader),
                 in.getBytes("state"));
             case UNIT_DONE -> unitDone(in);
+            case DP_START -> dataParallelStart(in, loader);
+            case PEER_HELLO -> new PeerHello(in.getLong("group"), in.getInt("rank"));
+            case DP_CHUNK -> new GradientChunk(in.getLong("group"), in.getInt("step"), in.getByte("phase"),
+                in.getInt("slice"), in.getByte("finite") != 0, in.getBytes("floats"));
             case HEARTBEAT -> new Heartbeat(in.getLong("nanos"));
             case HEARTBEAT_ACK -> new HeartbeatAck(in.getLong("nanos"));
             case CANCEL -> new Cancel();
@@ -294,6 +351,36 @@ sealed interface Message {
         } catch (IllegalArgumentException e) {
             throw new ProtocolException("SETUP spec: " + e.getMessage());
         }
+    }
+
+    private static DataParallelStart dataParallelStart(Payload.Reader in, ClassLoader loader) throws ProtocolException {
+        long group = in.getLong("group");
+        int rank = in.getInt("rank");
+        int ranks = in.getInt("ranks");
+        if (ranks < 2 || ranks > 4096 || rank < 0 || rank >= ranks) {
+            throw new ProtocolException("DP_START rank=" + rank + " ranks=" + ranks + " expected 0 <= rank < ranks, 2..4096");
+        }
+        String right = in.getString("right");
+        int trialId = in.getInt("trialId");
+        int epoch = in.getInt("epoch");
+        boolean evaluate = in.getByte("evaluate") != 0;
+        long seed = in.getLong("trialSeed");
+        Config config = config(in.getBytes("config"), loader);
+        byte[] state = in.getBytes("state");
+        int count = in.getInt("partitions");
+        if (count < 0 || count > 1 << 16) {
+            throw new ProtocolException("DP_START partitions=" + count + " expected 0..65536");
+        }
+        int[] partitions = new int[count];
+        for (int i = 0; i < count; i++) {
+            partitions[i] = in.getInt("partition");
+        }
+        int[] rankRecords = new int[ranks];
+        for (int r = 0; r < ranks; r++) {
+            rankRecords[r] = (int) nonNegative(in.getInt("rankRecords"), "rankRecords");
+        }
+        return new DataParallelStart(group, rank, ranks, right, trialId, epoch, evaluate, seed, config, state,
+            partitions, rankRecords);
     }
 
     private static UnitDone unitDone(Payload.Reader in) throws ProtocolException {

@@ -26,8 +26,17 @@ enum MessageType {
     PARTITION_END(23),
     /** Coordinator to worker: train a trial one pass over a partition (and evaluate). */
     TRAIN_UNIT(30),
-    /** Worker to coordinator: the unit's outcome and the trial's state afterwards. */
+    /**
+     * Worker to coordinator: the unit's outcome and the trial's state afterwards; for a rank of a
+     * data-parallel epoch (partition -1), the rank's loss sum (and, from rank 0, the state).
+     */
     UNIT_DONE(31),
+    /** Coordinator to worker: be rank r of k of a data-parallel epoch, its ring's next rank at an address. */
+    DP_START(32),
+    /** Worker to worker, first frame of a ring link: which epoch (group) and rank it comes from. */
+    PEER_HELLO(34),
+    /** Worker to worker: a slice of a step's gradient, in the ring's reduce-scatter or all-gather. */
+    DP_CHUNK(35),
     /** Either way: are you there? */
     HEARTBEAT(40),
     /** The answer to a heartbeat, echoing it. */

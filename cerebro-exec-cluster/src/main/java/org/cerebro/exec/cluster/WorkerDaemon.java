@@ -114,6 +114,9 @@ public final class WorkerDaemon implements AutoCloseable {
     private final Set<WorkerSession> sessions = ConcurrentHashMap.newKeySet();
     private final Map<String, long[]> failures = new HashMap<>(); // address -> {failures, next allowed nanos}
     private final CountDownLatch closed = new CountDownLatch(1);
+    /** Ring links of data-parallel epochs, by group: the previous rank's connection, once it said hello. */
+    private final Map<Long, java.util.concurrent.CompletableFuture<FrameChannel>> ringLinks =
+        new java.util.concurrent.ConcurrentHashMap<>();
     private volatile boolean closing;
     private volatile boolean stopped;
 
@@ -290,6 +293,67 @@ public final class WorkerDaemon implements AutoCloseable {
             new FrameChannel(socket, null, 200).write(message, 0);
         } catch (IOException e) {
             // the peer is gone already
+        }
+    }
+
+    /**
+     * The link the previous rank of data-parallel group {@code group} opens to this worker (it
+     * may arrive before or after this worker is told of the group). At most 64 groups wait at once.
+     *
+     * @throws ProtocolException when too many groups are waiting
+     */
+    java.util.concurrent.CompletableFuture<FrameChannel> ringLink(long group) throws ProtocolException {
+        if (ringLinks.size() >= 64 && !ringLinks.containsKey(group)) {
+            throw new ProtocolException("64 data-parallel groups are waiting for links on worker " + info());
+        }
+        return ringLinks.computeIfAbsent(group, g -> new java.util.concurrent.CompletableFuture<>());
+    }
+
+    /** The group is over: forget its link. */
+    void ringDone(long group) {
+        java.util.concurrent.CompletableFuture<FrameChannel> link = ringLinks.remove(group);
+        if (link != null) {
+            link.cancel(false);
+            if (link.isDone() && !link.isCancelled()) {
+                link.join().close();
+            }
+        }
+    }
+
+    /**
+     * Opens an authenticated link to the worker at {@code address} (the next rank of a
+     * data-parallel group), retrying while it says to retry later, within {@code timeoutMillis}.
+     */
+    FrameChannel connectPeer(String address, long timeoutMillis) throws IOException {
+        int colon = address.lastIndexOf(':');
+        long deadline = System.nanoTime() + timeoutMillis * 1_000_000L;
+        while (true) {
+            java.net.Socket socket = new java.net.Socket();
+            try {
+                socket.connect(new InetSocketAddress(address.substring(0, colon),
+                    Integer.parseInt(address.substring(colon + 1))), (int) Math.max(1, timeoutMillis));
+                FrameChannel channel = new FrameChannel(socket, null, settings.writeTimeoutMillis());
+                Handshake.authenticateToWorker(channel, settings.secret(), settings.handshakeTimeoutMillis());
+                return channel;
+            } catch (Handshake.RetryLaterException e) {
+                socket.close();
+                if (System.nanoTime() + e.millis * 1_000_000L > deadline) {
+                    throw new IOException("peer worker " + address + " keeps refusing: " + e.getMessage());
+                }
+                sleep(e.millis);
+            } catch (IOException | RuntimeException e) {
+                socket.close();
+                throw e instanceof IOException io ? io : new IOException(e);
+            }
+        }
+    }
+
+    private static void sleep(long millis) throws IOException {
+        try {
+            Thread.sleep(Math.max(1, millis));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted", e);
         }
     }
 

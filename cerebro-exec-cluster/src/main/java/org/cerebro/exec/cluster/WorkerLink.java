@@ -260,7 +260,9 @@ final class WorkerLink implements AutoCloseable {
     private UnitReply reply(long correlation, Message.UnitDone done, UnitJournal journal) {
         Checkpoint checkpoint = null;
         String failure = null;
-        if (done.outcome() == Message.Outcome.TRAINED && journal.durable()) {
+        // a data-parallel rank's reply is checkpointed once every rank has replied, by the coordinator
+        if (done.outcome() == Message.Outcome.TRAINED && journal.durable()
+            && done.partition() != org.cerebro.exec.UnitRecord.ALL_PARTITIONS) {
             try {
                 checkpoint = journal.checkpoint(done.trialId(), done.epoch(), done.state());
             } catch (RuntimeException e) {

@@ -47,6 +47,8 @@ final class WorkerSession implements Runnable {
     private Dataset validation;
     private PartitionStore.Transfer transfer;
     private Message.PartitionOffer receiving;
+    /** Whether this connection became a data-parallel ring link (its reader is a rank's thread now). */
+    private boolean handedOver;
 
     WorkerSession(WorkerDaemon daemon, Socket socket) throws IOException {
         this.daemon = daemon;
@@ -127,7 +129,9 @@ final class WorkerSession implements Runnable {
                 unitOpen.set(false); // it never ran: its memory is released here
                 daemon.memory().release(queuedBytes);
             }
-            channel.close();
+            if (!handedOver) {
+                channel.close();
+            }
             abandonTransfer();
             acquired.forEach(daemon.partitions()::release);
             daemon.sessionEnded(this);
@@ -154,6 +158,17 @@ final class WorkerSession implements Runnable {
                 endTransfer(frame);
             } else if (message instanceof Message.TrainUnit train) {
                 held = train(frame, train);
+            } else if (message instanceof Message.DataParallelStart start) {
+                dataParallel(frame, start);
+            } else if (message instanceof Message.PeerHello hello) {
+                if (trainable != null) {
+                    throw new ProtocolException("peer " + channel.peer() + " sent PEER_HELLO on a coordinator's session");
+                }
+                daemon.ringLink(hello.group()).complete(channel);
+                handedOver = true; // the rank's thread reads this link from now on
+                LOG.info("{} is rank {}'s ring link of data-parallel group {}", channel.peer(), hello.rank(),
+                    hello.group());
+                return false;
             } else if (message instanceof Message.Cancel) {
                 Future<?> queued = unit;
                 if (queued != null && queued.cancel(false)) {
@@ -286,10 +301,132 @@ final class WorkerSession implements Runnable {
             unit = daemon.training().submit(() -> runUnit(correlation, work, records, reserved));
             return true;
         } catch (RejectedExecutionException e) {
+            // shutting down: leave as a stopped worker leaves, so the coordinator runs the unit elsewhere
             unitOpen.set(false);
-            channel.tryWriteError(correlation, "worker " + daemon.info() + " is shutting down");
+            channel.close();
             return false;
         }
+    }
+
+    /** Queues this worker's rank of a data-parallel epoch on the training thread. */
+    private void dataParallel(Frame frame, Message.DataParallelStart start) throws IOException {
+        List<Dataset> local = new ArrayList<>();
+        for (int p : start.partitions()) {
+            Dataset part = partitions.get(p);
+            if (part == null) {
+                channel.write(new Message.Error("worker " + daemon.info() + " cannot train partition=" + p
+                    + " data-parallel: it holds partitions " + partitions.keySet()), frame.correlation());
+                return;
+            }
+            local.add(part);
+        }
+        if (trainable == null || start.rank() == 0 && start.evaluate() && validation == null) {
+            channel.write(new Message.Error("worker " + daemon.info() + " cannot run a data-parallel rank: "
+                + (trainable == null ? "no SETUP" : "no validation data")), frame.correlation());
+            return;
+        }
+        if (!unitOpen.compareAndSet(false, true)) {
+            throw new ProtocolException("peer " + channel.peer() + " sent DP_START while its unit runs: one at a time");
+        }
+        long correlation = frame.correlation();
+        try {
+            unit = daemon.training().submit(() -> runRank(correlation, start, local));
+        } catch (RejectedExecutionException e) {
+            unitOpen.set(false);
+            channel.close(); // shutting down: the coordinator runs the epoch again without this worker
+        }
+    }
+
+    /**
+     * On the training thread: this worker's rank of a data-parallel epoch. Links to the next rank
+     * (and takes the previous rank's link), trains with the ring all-reduce, and reports: rank 0
+     * the state after the epoch and its metrics, every rank its loss sum. A ring that breaks (a
+     * peer lost) fails the rank; the coordinator, which sees the peer lost, runs the epoch again.
+     */
+    private void runRank(long correlation, Message.DataParallelStart start, List<Dataset> local) {
+        long begin = System.nanoTime();
+        WorkerDaemon.Settings settings = daemon.settings();
+        UnitWork work = new UnitWork(start.trialId(), start.epoch(), org.cerebro.exec.UnitRecord.ALL_PARTITIONS,
+            start.config(), start.trialSeed(), start.state().length == 0 ? TrialState.NONE
+            : new TrialState.Bytes(start.state()), start.evaluate());
+        org.cerebro.train.TrainableState state = null;
+        RingAllReduce ring = null;
+        Message.UnitDone reply;
+        try {
+            state = start.state().length == 0 ? trainable.init(start.config(), start.trialSeed(), data)
+                : trainable.restore(start.config(), data, start.state());
+            org.cerebro.train.GradientStep step = org.cerebro.exec.DataParallelGroup.gradientStep(state, trainable);
+            long linkTimeout = Math.max(settings.handshakeTimeoutMillis(), 10_000);
+            FrameChannel right = daemon.connectPeer(start.right(), linkTimeout);
+            right.write(new Message.PeerHello(start.group(), start.rank()), 0);
+            FrameChannel left;
+            try {
+                left = daemon.ringLink(start.group()).get(linkTimeout, java.util.concurrent.TimeUnit.MILLISECONDS);
+            } catch (java.util.concurrent.TimeoutException | java.util.concurrent.ExecutionException
+                     | java.util.concurrent.CancellationException e) {
+                right.close();
+                throw new IOException("rank " + start.rank() + ": the previous rank did not link in " + linkTimeout + " ms");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                right.close();
+                throw new IOException("interrupted while waiting for the previous rank's link", e);
+            }
+            ring = new RingAllReduce(start.group(), start.rank(), start.ranks(), left, right,
+                settings.idleTimeoutMillis(), settings.maxFrameBytes(), daemon.memory());
+            float[] gradient = new float[step.gradientLength()];
+            double lossSum = org.cerebro.exec.DataParallelGroup.train(step, start.rank(), start.rankRecords(), local,
+                gradient, ring);
+            if (start.rank() == 0) {
+                long records = java.util.Arrays.stream(start.rankRecords()).asLongStream().sum();
+                UnitResult result = org.cerebro.exec.DataParallelGroup.finish(state, lossSum, records, start.ranks(),
+                    work, validation, UnitJournal.NONE, true, begin);
+                state = null; // finish closed it, or turned it to bytes
+                reply = reply(work, result, lossSum);
+            } else {
+                reply = new Message.UnitDone(work.trialId(), work.epoch(), work.partition(), Double.isNaN(lossSum)
+                    ? Message.Outcome.TRIAL_FAILED : Message.Outcome.TRAINED, lossSum, null,
+                    Double.isNaN(lossSum) ? "a rank's training loss was not finite" : "", new byte[0],
+                    System.nanoTime() - begin);
+            }
+        } catch (IOException | RuntimeException e) {
+            reply = new Message.UnitDone(work.trialId(), work.epoch(), work.partition(), Message.Outcome.TRIAL_FAILED,
+                Double.NaN, null, "rank " + start.rank() + " of a data-parallel epoch on worker " + daemon.info()
+                    + ": " + UnitRunner.describe(e), new byte[0], System.nanoTime() - begin);
+        } catch (Error e) {
+            LOG.error("data-parallel rank {} of trial {}: fatal {}", start.rank(), start.trialId(), e.toString());
+            reply = new Message.UnitDone(work.trialId(), work.epoch(), work.partition(), Message.Outcome.FATAL,
+                Double.NaN, null, e.toString(), new byte[0], System.nanoTime() - begin);
+        } finally {
+            if (ring != null) {
+                ring.close();
+            }
+            daemon.ringDone(start.group());
+            if (state != null) {
+                try {
+                    state.close();
+                } catch (RuntimeException e) {
+                    LOG.warn("closing a data-parallel replica: {}", e.toString());
+                }
+            }
+        }
+        unitOpen.set(false);
+        try {
+            channel.write(reply, correlation);
+        } catch (IOException e) {
+            LOG.warn("cannot report data-parallel rank {} of trial {} to {}: {}", start.rank(), start.trialId(),
+                channel.peer(), e.toString());
+        }
+    }
+
+    /** Rank 0's report: its result, with its loss sum (the coordinator adds the other ranks'). */
+    private static Message.UnitDone reply(UnitWork work, UnitResult result, double lossSum) {
+        Message.Outcome outcome = result.fatal() != null ? Message.Outcome.FATAL
+            : result.failure() != null ? Message.Outcome.TRIAL_FAILED : Message.Outcome.TRAINED;
+        byte[] after = result.state() instanceof TrialState.Bytes bytes ? bytes.bytes() : new byte[0];
+        String message = result.fatal() != null ? result.fatal().toString()
+            : result.failure() != null ? result.failure() : "";
+        return new Message.UnitDone(work.trialId(), work.epoch(), work.partition(), outcome, lossSum, result.metrics(),
+            message, after, result.endNanos() - result.startNanos());
     }
 
     /**

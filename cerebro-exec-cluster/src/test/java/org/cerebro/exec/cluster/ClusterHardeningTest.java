@@ -420,18 +420,29 @@ class ClusterHardeningTest {
 
     @Test
     void sigtermLetsTheUnitInFlightFinishAndReportsItBeforeClosing(@TempDir Path tmp) throws Exception {
-        try (Dataset train = wide(8_000, 400, 1); Dataset validation = wide(500, 400, 2);
+        try (Dataset train = wide(16_000, 400, 1); Dataset validation = wide(500, 400, 2);
              WorkerProcesses workers = WorkerProcesses.start(tmp, 2)) {
             ClusterExecutor executor = cluster(workers.addresses()).replicas(2);
             AtomicInteger units = new AtomicInteger();
+            AtomicBoolean sent = new AtomicBoolean();
             SearchResult result = search(train, validation, executor, 64).listener(new SearchListener() {
                 @Override
                 public void unitDone(UnitRecord unit, int partitions) {
-                    if (unit.worker() == 0 && units.incrementAndGet() == 2) {
-                        workers.process(1).destroy(); // SIGTERM while worker 1 trains (a unit takes ~0.5 s)
+                    // worker 1 is given its next unit right after this one: 60 ms on, it trains
+                    // (a unit takes about 0.3 s)
+                    if (unit.worker() == 1 && units.incrementAndGet() == 2 && sent.compareAndSet(false, true)) {
+                        new Thread(() -> {
+                            try {
+                                Thread.sleep(60);
+                            } catch (InterruptedException e) {
+                                Thread.currentThread().interrupt();
+                            }
+                            workers.process(1).destroy(); // SIGTERM
+                        }).start();
                     }
                 }
             }).build().start().await(AWAIT);
+            assertTrue(sent.get(), "the SIGTERM was sent");
             assertTrue(workers.process(1).waitFor(30, TimeUnit.SECONDS));
             String log = workers.log(1);
             java.util.regex.Matcher reported = java.util.regex.Pattern
