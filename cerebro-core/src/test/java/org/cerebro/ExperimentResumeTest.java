@@ -114,10 +114,7 @@ class ExperimentResumeTest {
         SearchResult uninterrupted = search(5, new SequentialExecutor()).run();
         Path dir = tmp.resolve("exp");
         runAndCancelAfter(search(5, new SequentialExecutor()).experimentDir(dir), 8);
-        Path newest;
-        try (Stream<Path> files = Files.list(dir.resolve("checkpoints"))) {
-            newest = files.max(Comparator.comparingLong(ExperimentResumeTest::counter)).orElseThrow();
-        }
+        Path newest = newestCheckpoint(dir);
         try (FileChannel channel = FileChannel.open(newest, StandardOpenOption.WRITE)) {
             channel.truncate(channel.size() / 2); // as a torn write would leave it
         }
@@ -142,10 +139,7 @@ class ExperimentResumeTest {
         SearchResult uninterrupted = search(5, new SequentialExecutor()).run();
         Path dir = tmp.resolve("exp");
         runAndCancelAfter(search(5, new SequentialExecutor()).experimentDir(dir), 8);
-        Path newest;
-        try (Stream<Path> files = Files.list(dir.resolve("checkpoints"))) {
-            newest = files.max(Comparator.comparingLong(ExperimentResumeTest::counter)).orElseThrow();
-        }
+        Path newest = newestCheckpoint(dir);
         Files.delete(newest);
         SearchResult resumed = search(5, new SequentialExecutor()).experimentDir(dir).run();
         assertEquals(uninterrupted.trials(), resumed.trials());
@@ -167,6 +161,12 @@ class ExperimentResumeTest {
         assertTrue(e.getMessage().contains("its catalog catalog.cmap is damaged")
             && e.getMessage().contains("cannot be rebuilt from checkpoints/")
             && e.getMessage().contains("run the search again with a fresh experimentDir"), e.getMessage());
+    }
+
+    private static Path newestCheckpoint(Path dir) throws IOException {
+        try (Stream<Path> files = Files.list(dir.resolve("checkpoints"))) {
+            return files.max(Comparator.comparingLong(ExperimentResumeTest::counter)).orElseThrow();
+        }
     }
 
     private static long counter(Path checkpoint) {

@@ -623,30 +623,23 @@ public final class Kernel implements AutoCloseable {
         down[w] = true;
         LOG.warn("worker {} of {} lost: {}", w, transport.name(), lost.reason());
         UnitWork work = running[w];
-        if (gang != null && work != null && work.partition() == UnitRecord.ALL_PARTITIONS) {
-            observer.notice("worker " + w + " of " + transport.name() + " lost: " + lost.reason() + "; its data-parallel"
-                + " epoch (trial " + work.trialId() + " epoch " + work.epoch() + ") runs again from the state before it");
-            for (int member : gang) {
-                running[member] = null;
-            }
-            gang = null;
-            inFlight--;
-            Trial trial = table.get(work.trialId());
-            if (work.state() instanceof TrialState.Live) {
-                throw new IllegalStateException("worker=" + w + " was lost with the only copy of trial=" + trial.id()
-                    + "'s state: " + lost.reason());
-            }
-            table.unitLost(trial);
-            scheduler.offer(trial);
-            return;
-        }
+        boolean dataParallel = gang != null && work != null && work.partition() == UnitRecord.ALL_PARTITIONS;
         observer.notice("worker " + w + " of " + transport.name() + " lost: " + lost.reason() + (work == null ? ""
+            : dataParallel ? "; its data-parallel epoch (trial " + work.trialId() + " epoch " + work.epoch()
+            + ") runs again from the state before it"
             : "; its unit (trial " + work.trialId() + " epoch " + work.epoch() + " partition " + work.partition()
             + ") runs again on another worker"));
         if (work == null) {
             return;
         }
-        running[w] = null;
+        if (dataParallel) { // the epoch's other workers are idle again
+            for (int member : gang) {
+                running[member] = null;
+            }
+            gang = null;
+        } else {
+            running[w] = null;
+        }
         inFlight--;
         Trial trial = table.get(work.trialId());
         if (work.state() instanceof TrialState.Live) {
@@ -654,9 +647,13 @@ public final class Kernel implements AutoCloseable {
                 + "'s state: " + lost.reason());
         }
         table.unitLost(trial);
-        scheduler.lost(new Unit(work.trialId(), work.epoch(), work.partition(), w), trial);
-        LOG.warn("trial {} epoch {} partition {} re-queued for another worker", work.trialId(), work.epoch(),
-            work.partition());
+        if (dataParallel) {
+            scheduler.offer(trial);
+        } else {
+            scheduler.lost(new Unit(work.trialId(), work.epoch(), work.partition(), w), trial);
+        }
+        LOG.warn("trial {} epoch {} {} re-queued", work.trialId(), work.epoch(),
+            dataParallel ? "(data-parallel)" : "partition " + work.partition());
     }
 
     /**

@@ -423,18 +423,21 @@ public final class ClusterExecutor implements Executor {
             ready.add(new WorkerEvent.Lost(worker, addresses.get(worker) + " could not be set up: " + reason));
             return;
         }
-        byte[] state;
-        if (work.state() instanceof TrialState.Bytes bytes) {
-            state = bytes.bytes();
-        } else if (work.state() instanceof TrialState.None) {
-            state = new byte[0];
-        } else {
-            throw new IllegalArgumentException("trial=" + work.trialId() + ": a cluster worker takes a state as bytes");
-        }
+        byte[] state = stateBytes(work);
         long correlation = nextCorrelation++;
         running[worker] = new Running(correlation, work, System.nanoTime());
         links[worker].send(new Message.TrainUnit(work.trialId(), work.epoch(), work.partition(), work.evaluate(),
             work.trialSeed(), work.config(), state), correlation);
+    }
+
+    /** The state a unit takes to a worker in another process: bytes, or none (initialise it). */
+    private static byte[] stateBytes(UnitWork work) {
+        if (work.state() instanceof TrialState.Bytes bytes) {
+            return bytes.bytes();
+        } else if (work.state() instanceof TrialState.None) {
+            return new byte[0];
+        }
+        throw new IllegalArgumentException("trial=" + work.trialId() + ": a cluster worker takes a state as bytes");
     }
 
     /**
@@ -447,14 +450,7 @@ public final class ClusterExecutor implements Executor {
         if (context == null) {
             throw new IllegalStateException("executor not opened");
         }
-        byte[] state;
-        if (work.state() instanceof TrialState.Bytes bytes) {
-            state = bytes.bytes();
-        } else if (work.state() instanceof TrialState.None) {
-            state = new byte[0];
-        } else {
-            throw new IllegalArgumentException("trial=" + work.trialId() + ": a cluster worker takes a state as bytes");
-        }
+        byte[] state = stateBytes(work);
         int[] records = new int[workers.length];
         List<int[]> mine = new ArrayList<>();
         for (int rank = 0; rank < workers.length; rank++) {
