@@ -48,8 +48,14 @@ public final class CostBasedPlanner implements Planner {
         if (impossible != null) {
             return DataParallelProfile.unavailable(impossible);
         }
+        int[] active = CostModel.activePerLevel(request.epochsPerTrial());
+        if (2 * active[active.length - 1] > request.workers()) {
+            return DataParallelProfile.unavailable("the stage keeps more than half the workers busy to its end ("
+                + active[active.length - 1] + " trial(s) in its last epoch for " + request.workers() + " workers): not"
+                + " measured");
+        }
         try {
-            return new Profiler(PROFILE_SECONDS, 20).profileDataParallel(request.trainable(),
+            return new Profiler(PROFILE_SECONDS / 2, 10).profileDataParallel(request.trainable(),
                 request.sampleConfigs().get(0), request.data(), request.sample(), request.workers());
         } catch (RuntimeException e) {
             return DataParallelProfile.unavailable("profiling it failed: " + e);
