@@ -285,6 +285,48 @@ public final class HParam<T> {
         return ((long) Math.floor(max / quantum) - (long) Math.ceil(min / quantum)) + 1;
     }
 
+    /**
+     * The lower end of a numeric parameter's range in its model coordinate, the line a model-based
+     * sampler (TPE) fits densities on: log10 of the value for log parameters, the value itself
+     * otherwise; integers extend half a step either side so that each integer owns an equal
+     * stretch. Not for choices and constants.
+     */
+    public double lowCoordinate() {
+        checkNumeric();
+        return kind == Kind.INTEGER ? log ? Math.log10(min) : min - 0.5 : log ? Math.log10(min) : min;
+    }
+
+    /** The upper end of the model coordinate's range: see {@link #lowCoordinate()}. */
+    public double highCoordinate() {
+        checkNumeric();
+        return kind == Kind.INTEGER ? log ? Math.log10(max + 1) : max + 0.5 : log ? Math.log10(max) : max;
+    }
+
+    /** A numeric value's model coordinate: see {@link #lowCoordinate()}. */
+    public double coordinate(Object value) {
+        checkNumeric();
+        double x = ((Number) value).doubleValue();
+        return log ? (kind == Kind.INTEGER ? Math.log10(x + 0.5) : Math.log10(x)) : x;
+    }
+
+    /** The value of this parameter at model coordinate {@code x} (clamped to the range, rounded, quantized). */
+    @SuppressWarnings("unchecked")
+    public T atCoordinate(double x) {
+        checkNumeric();
+        double clamped = Math.max(lowCoordinate(), Math.min(highCoordinate(), x));
+        if (kind == Kind.CONTINUOUS) {
+            return (T) Double.valueOf(quantize(log ? Math.pow(10, clamped) : clamped));
+        }
+        double value = log ? Math.floor(Math.pow(10, clamped)) : Math.round(clamped);
+        return (T) Integer.valueOf((int) Math.round(quantize(Math.max(min, Math.min(max, value)))));
+    }
+
+    private void checkNumeric() {
+        if (kind != Kind.CONTINUOUS && kind != Kind.INTEGER) {
+            throw new IllegalStateException("hyperparameter " + name + " is a " + kind + ", not numeric");
+        }
+    }
+
     /** Whether {@code value} belongs to this parameter's domain (its grid points or range). */
     public boolean contains(Object value) {
         return switch (kind) {

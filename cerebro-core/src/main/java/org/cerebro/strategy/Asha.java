@@ -26,13 +26,14 @@ public final class Asha implements Strategy {
     private final Duration timeBudget;
     private final int minActiveTrials;
     private final LongSupplier nanoClock;
+    private final Sampler sampler;
 
     Asha(int minEpochs, int maxEpochs, int eta, int maxTrials, Duration timeBudget, int minActiveTrials) {
-        this(minEpochs, maxEpochs, eta, maxTrials, timeBudget, minActiveTrials, System::nanoTime);
+        this(minEpochs, maxEpochs, eta, maxTrials, timeBudget, minActiveTrials, System::nanoTime, Sampler.random());
     }
 
     private Asha(int minEpochs, int maxEpochs, int eta, int maxTrials, Duration timeBudget, int minActiveTrials,
-                 LongSupplier nanoClock) {
+                 LongSupplier nanoClock, Sampler sampler) {
         Strategy.checkEpochs("minEpochs", minEpochs);
         Strategy.checkEpochs("maxEpochs", maxEpochs);
         if (maxEpochs < minEpochs) {
@@ -46,6 +47,15 @@ public final class Asha implements Strategy {
         this.timeBudget = timeBudget;
         this.minActiveTrials = minActiveTrials;
         this.nanoClock = nanoClock;
+        this.sampler = sampler;
+    }
+
+    /** The same search with new trials' configs from {@code sampler}, e.g. {@code Sampler.tpe()} (BOHB-like). */
+    public Asha sampler(Sampler sampler) {
+        if (sampler == null) {
+            throw new IllegalArgumentException("asha sampler is null");
+        }
+        return new Asha(minEpochs, maxEpochs, eta, maxTrials, timeBudget, minActiveTrials, nanoClock, sampler);
     }
 
     /** At most {@code trials} configs are started. */
@@ -56,7 +66,7 @@ public final class Asha implements Strategy {
         if (maxTrials != 0) {
             throw new IllegalArgumentException("asha maxTrials given twice: " + maxTrials + " and " + trials);
         }
-        return new Asha(minEpochs, maxEpochs, eta, trials, timeBudget, minActiveTrials, nanoClock);
+        return new Asha(minEpochs, maxEpochs, eta, trials, timeBudget, minActiveTrials, nanoClock, sampler);
     }
 
     /** No config starts after {@code budget} has passed since the search began (a budget over 292 years has no end). */
@@ -68,7 +78,7 @@ public final class Asha implements Strategy {
         if (timeBudget != null) {
             throw new IllegalArgumentException("asha timeBudget given twice: " + timeBudget + " and " + budget);
         }
-        return new Asha(minEpochs, maxEpochs, eta, maxTrials, budget, minActiveTrials, nanoClock);
+        return new Asha(minEpochs, maxEpochs, eta, maxTrials, budget, minActiveTrials, nanoClock, sampler);
     }
 
     /** Keep at least this many trials active (default 1; the driver also keeps every worker fed). */
@@ -76,12 +86,13 @@ public final class Asha implements Strategy {
         if (trials < 1) {
             throw new IllegalArgumentException("asha minActiveTrials=" + trials + " expected>=1");
         }
-        return new Asha(minEpochs, maxEpochs, eta, maxTrials, timeBudget, trials, nanoClock);
+        return new Asha(minEpochs, maxEpochs, eta, maxTrials, timeBudget, trials, nanoClock, sampler);
     }
 
     /** The clock the time budget reads, in nanoseconds (default {@link System#nanoTime()}); for tests. */
     public Asha clock(LongSupplier nanos) {
-        return new Asha(minEpochs, maxEpochs, eta, maxTrials, timeBudget, minActiveTrials, Objects.requireNonNull(nanos));
+        return new Asha(minEpochs, maxEpochs, eta, maxTrials, timeBudget, minActiveTrials, Objects.requireNonNull(nanos),
+            sampler);
     }
 
     /** The rung epochs: {@code minEpochs * eta^k} below {@code maxEpochs}, then {@code maxEpochs}. */
@@ -119,7 +130,7 @@ public final class Asha implements Strategy {
         }
         long budgetNanos = timeBudget == null ? -1
             : timeBudget.compareTo(Duration.ofNanos(Long.MAX_VALUE)) >= 0 ? Long.MAX_VALUE : timeBudget.toNanos();
-        return new AshaState(rungEpochs(), eta, maxTrials, budgetNanos, nanoClock, space, seed);
+        return new AshaState(rungEpochs(), eta, maxTrials, budgetNanos, nanoClock, sampler.begin(space, seed));
     }
 
     @Override
@@ -160,18 +171,20 @@ public final class Asha implements Strategy {
     @Override
     public String describe() {
         return "asha(r=" + minEpochs + ", R=" + maxEpochs + ", eta=" + eta
-            + (maxTrials > 0 ? ", maxTrials=" + maxTrials : "") + (timeBudget != null ? ", timeBudget=" + timeBudget : "") + ")";
+            + (maxTrials > 0 ? ", maxTrials=" + maxTrials : "") + (timeBudget != null ? ", timeBudget=" + timeBudget : "")
+            + (sampler == Sampler.random() ? "" : ", sampler=" + sampler.describe()) + ")";
     }
 
     @Override
     public boolean equals(Object o) {
         return o instanceof Asha a && a.minEpochs == minEpochs && a.maxEpochs == maxEpochs && a.eta == eta
-            && a.maxTrials == maxTrials && Objects.equals(a.timeBudget, timeBudget) && a.minActiveTrials == minActiveTrials;
+            && a.maxTrials == maxTrials && Objects.equals(a.timeBudget, timeBudget) && a.minActiveTrials == minActiveTrials
+            && a.sampler.equals(sampler);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(minEpochs, maxEpochs, eta, maxTrials, timeBudget, minActiveTrials);
+        return Objects.hash(minEpochs, maxEpochs, eta, maxTrials, timeBudget, minActiveTrials, sampler);
     }
 
     @Override

@@ -7,7 +7,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeSet;
 import java.util.function.LongSupplier;
-import org.cerebro.space.SearchSpace;
 
 /**
  * ASHA's state machine. Each rung keeps its recorded trials split into the best
@@ -21,8 +20,7 @@ final class AshaState implements StrategyState {
     private final int maxTrials;
     private final long budgetNanos;
     private final LongSupplier clock;
-    private final SearchSpace space;
-    private final long seed;
+    private final SamplerState sampler;
     private final Rung[] rungs;
     private long startNanos;
     private boolean begun;
@@ -83,14 +81,13 @@ final class AshaState implements StrategyState {
         }
     }
 
-    AshaState(int[] rungEpochs, int eta, int maxTrials, long budgetNanos, LongSupplier clock, SearchSpace space, long seed) {
+    AshaState(int[] rungEpochs, int eta, int maxTrials, long budgetNanos, LongSupplier clock, SamplerState sampler) {
         this.rungEpochs = rungEpochs;
         this.eta = eta;
         this.maxTrials = maxTrials;
         this.budgetNanos = budgetNanos;
         this.clock = clock;
-        this.space = space;
-        this.seed = seed;
+        this.sampler = sampler;
         this.rungs = new Rung[rungEpochs.length];
         for (int i = 0; i < rungs.length; i++) {
             rungs[i] = new Rung();
@@ -113,7 +110,7 @@ final class AshaState implements StrategyState {
         if (budgetLeft()) {
             int id = started++;
             rungOf.put(id, 0);
-            return new Decision.Start(id, space.sample(seed, id), rungEpochs[0]);
+            return new Decision.Start(id, sampler.next(id), rungEpochs[0]);
         }
         return Decision.WAIT; // a running trial may still earn a promotion
     }
@@ -131,6 +128,7 @@ final class AshaState implements StrategyState {
             throw new IllegalStateException("trial=" + trialId + " epoch=" + epoch + " expected a started trial at or below"
                 + " its rung's " + (rung == null ? "(unknown trial)" : rungEpochs[rung] + " epochs"));
         }
+        sampler.observe(trialId, epoch, score);
         if (epoch < rungEpochs[rung]) {
             return EpochDecision.CONTINUE;
         }
@@ -144,7 +142,7 @@ final class AshaState implements StrategyState {
 
     @Override
     public void trialFailed(int trialId, int epoch, String reason) {
-        // a failed trial is never recorded at a rung, so never promoted
+        sampler.failed(trialId); // a failed trial is never recorded at a rung, so never promoted
     }
 
     @Override

@@ -15,10 +15,21 @@ final class IndependentTrials implements StrategyState {
     private final LongFunction<Config> configs;
     private long started;
 
+    private final SamplerState sampler;
+
     IndependentTrials(long count, int epochs, LongFunction<Config> configs) {
         this.count = count;
         this.epochs = epochs;
         this.configs = configs;
+        this.sampler = null;
+    }
+
+    /** Trials whose configs come from {@code sampler}, told every score. */
+    IndependentTrials(long count, int epochs, SamplerState sampler) {
+        this.count = count;
+        this.epochs = epochs;
+        this.configs = id -> sampler.next((int) id);
+        this.sampler = sampler;
     }
 
     @Override
@@ -39,12 +50,17 @@ final class IndependentTrials implements StrategyState {
             throw new IllegalStateException("trial=" + trialId + " epoch=" + epoch + " expected a started trial (0.."
                 + (started - 1) + ") and an epoch in 1.." + epochs);
         }
+        if (sampler != null) {
+            sampler.observe(trialId, epoch, score);
+        }
         return epoch == epochs ? EpochDecision.STOP : EpochDecision.CONTINUE;
     }
 
     @Override
     public void trialFailed(int trialId, int epoch, String reason) {
-        // nothing to learn: the trial is simply over
+        if (sampler != null) {
+            sampler.failed(trialId); // nothing to learn from it
+        }
     }
 
     @Override

@@ -3,24 +3,38 @@ package org.cerebro.strategy;
 import org.cerebro.space.SearchSpace;
 
 /**
- * {@code trials} configs sampled from the space, trial {@code i} from the generator of
- * (search seed, i), each trained for a fixed number of epochs.
+ * {@code trials} configs from a {@link Sampler} (by default {@link Sampler#random()}: trial
+ * {@code i} from the generator of (search seed, i)), each trained for a fixed number of epochs.
  *
- * @param trials number of configs
- * @param epochs epochs per trial
+ * @param trials  number of configs
+ * @param epochs  epochs per trial
+ * @param sampler what decides each trial's config
  */
-public record RandomSearch(int trials, int epochs) implements Strategy {
-    /** Validates both. */
+public record RandomSearch(int trials, int epochs, Sampler sampler) implements Strategy {
+    /** Validates them. */
     public RandomSearch {
         if (trials < 1) {
             throw new IllegalArgumentException("trials=" + trials + " expected>=1");
         }
         Strategy.checkEpochs("epochs", epochs);
+        if (sampler == null) {
+            throw new IllegalArgumentException("sampler is null");
+        }
+    }
+
+    /** Random configs. */
+    public RandomSearch(int trials, int epochs) {
+        this(trials, epochs, Sampler.random());
+    }
+
+    /** The same search with configs from {@code sampler}, e.g. {@code Sampler.tpe()}. */
+    public RandomSearch sampler(Sampler sampler) {
+        return new RandomSearch(trials, epochs, sampler);
     }
 
     @Override
     public StrategyState begin(SearchSpace space, long seed) {
-        return new IndependentTrials(trials, epochs, i -> space.sample(seed, i));
+        return new IndependentTrials(trials, epochs, sampler.begin(space, seed));
     }
 
     @Override
@@ -40,6 +54,7 @@ public record RandomSearch(int trials, int epochs) implements Strategy {
 
     @Override
     public String describe() {
-        return "random(trials=" + trials + ", epochs=" + epochs + ")";
+        return (sampler == Sampler.random() ? "random" : sampler.describe()) + "(trials=" + trials + ", epochs="
+            + epochs + ")";
     }
 }

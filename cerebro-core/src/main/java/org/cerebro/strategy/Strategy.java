@@ -12,9 +12,12 @@ import org.cerebro.space.SearchSpace;
  * Strategy.random(50, 10)                              // 50 sampled configs, 10 epochs each
  * Strategy.hyperband(81, 3)                            // R = 81 epochs, eta = 3
  * Strategy.asha(1, 27, 3).maxTrials(100)               // rungs at 1, 3, 9, 27 epochs
+ * Strategy.tpe(50, 10)                                 // 50 configs from TPE, 10 epochs each
+ * Strategy.medianStopping(50, 20).gracePeriod(3)       // stop trials below the median
+ * Strategy.asha(1, 27, 3).maxTrials(100).sampler(Sampler.tpe())   // ASHA with TPE (BOHB-like)
  * }</pre>
  */
-public sealed interface Strategy permits GridSearch, RandomSearch, Hyperband, Asha {
+public sealed interface Strategy permits GridSearch, RandomSearch, Hyperband, Asha, MedianStopping {
     /** The state machine for a search over {@code space} seeded with {@code seed}. */
     StrategyState begin(SearchSpace space, long seed);
 
@@ -57,6 +60,19 @@ public sealed interface Strategy permits GridSearch, RandomSearch, Hyperband, As
     /** {@code trials} configs sampled from the space, each trained for {@code epochs}. */
     static RandomSearch random(int trials, int epochs) {
         return new RandomSearch(trials, epochs);
+    }
+
+    /** {@code trials} configs from the TPE sampler ({@link Sampler#tpe()}), each trained {@code epochs} epochs. */
+    static RandomSearch tpe(int trials, int epochs) {
+        return new RandomSearch(trials, epochs, Sampler.tpe());
+    }
+
+    /**
+     * {@code trials} random configs trained up to {@code epochs} epochs each under the median
+     * stopping rule (grace period 1, at least 3 other trials; see {@link MedianStopping}).
+     */
+    static MedianStopping medianStopping(int trials, int epochs) {
+        return new MedianStopping(trials, epochs, 1, 3, Sampler.random());
     }
 
     /** Hyperband with a maximum of {@code maxEpochs} (R) per trial and reduction factor {@code eta}. */
