@@ -110,6 +110,21 @@ class ExperimentResumeTest {
     }
 
     @Test
+    void aSearchOfDataParallelEpochsResumesToTheUninterruptedResults(@TempDir Path tmp) throws Exception {
+        SearchResult uninterrupted = search(5, new SequentialExecutor()).operator(org.cerebro.plan.Operator.DATA_PARALLEL)
+            .run();
+        Path dir = tmp.resolve("exp");
+        SearchResult cut = runAndCancelAfter(search(5, new SequentialExecutor())
+            .operator(org.cerebro.plan.Operator.DATA_PARALLEL).experimentDir(dir), 5);
+        assertEquals(5, cut.unitsRun());
+        SearchResult resumed = search(5, new SequentialExecutor()).operator(org.cerebro.plan.Operator.DATA_PARALLEL)
+            .experimentDir(dir).run();
+        assertEquals(uninterrupted.trials(), resumed.trials());
+        assertEquals(5, resumed.unitsRecovered());
+        assertEquals(uninterrupted.unitsRun(), resumed.unitsRecovered() + resumed.unitsRun());
+    }
+
+    @Test
     void aDamagedNewestCheckpointIsIgnoredForThePreviousOne(@TempDir Path tmp) throws Exception {
         SearchResult uninterrupted = search(5, new SequentialExecutor()).run();
         Path dir = tmp.resolve("exp");
