@@ -19,9 +19,12 @@ import org.cerebro.plan.Operator;
  * @param report        the HTML report written while the search runs and when it ends, or null
  * @param divergenceLimit a trial whose epoch's training loss passes this multiple of ln(classes)
  *                        fails; 0 for no such rule
+ * @param arrivalOrder  whether the strategy sees epoch outcomes as they arrive (faster, but the
+ *                      decisions depend on timing) instead of in the order the epochs were granted
  */
 public record RunSettings(Executor executor, int partitions, Operator operator, Path experimentDir, Path profileCache,
-                          List<SearchListener> listeners, int keepModels, Path report, double divergenceLimit) {
+                          List<SearchListener> listeners, int keepModels, Path report, double divergenceLimit,
+                          boolean arrivalOrder) {
     /** Copies the listeners. */
     public RunSettings {
         Objects.requireNonNull(executor, "executor");

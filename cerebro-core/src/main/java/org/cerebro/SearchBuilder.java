@@ -43,6 +43,7 @@ public final class SearchBuilder {
     private int keepModels = -1;
     private java.nio.file.Path report;
     private double divergenceLimit;
+    private boolean arrivalOrder;
 
     SearchBuilder(SearchSpace space) {
         this.space = given(space, "space");
@@ -220,6 +221,21 @@ public final class SearchBuilder {
         return this;
     }
 
+    /**
+     * Lets the strategy see epoch outcomes in the order they arrive from the workers, instead of
+     * in the order the epochs were granted (the default). Arrival order can start the next trial
+     * or promotion a little sooner, but an adaptive strategy's decisions (which trials ASHA
+     * promotes, what TPE samples) then depend on how the workers' passes happen to be timed, and
+     * two runs with the same seed may differ. In grant order they never do, on any executor, and
+     * a resumed run makes the decisions the first run made. Grid and random searches give the
+     * same results either way.
+     */
+    public SearchBuilder arrivalOrder() {
+        once("arrivalOrder");
+        this.arrivalOrder = true;
+        return this;
+    }
+
     /** Adds a progress listener. */
     public SearchBuilder listener(SearchListener listener) {
         listeners.add(given(listener, "listener"));
@@ -299,7 +315,8 @@ public final class SearchBuilder {
         }
         return new Search(new LogicalSearch(space, trainable, train, validation,
             new DataSpec(train.featureWidth(), numClasses), strategy, objective, seed, test, testTopK),
-            new RunSettings(chosen, parts, operator, experimentDir, profileCache, all, keep, report, divergenceLimit));
+            new RunSettings(chosen, parts, operator, experimentDir, profileCache, all, keep, report, divergenceLimit,
+                arrivalOrder));
     }
 
     /** {@code build().run()}. */

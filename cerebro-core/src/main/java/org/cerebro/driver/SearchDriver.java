@@ -210,19 +210,22 @@ public final class SearchDriver {
     /** The decision loop: start and grant while there is room, then act on the next outcome. */
     private void drive(Kernel kernel, StrategyState strategy, int target, int workers, long startNanos)
         throws InterruptedException {
+        OutcomeOrder released = new OutcomeOrder(settings.arrivalOrder());
         boolean done = false;
         boolean starved = false;
         while (true) {
-            while (!done && !cancelled && kernel.outstanding() < target) {
+            while (!done && !cancelled && released.inHand() < target) {
                 Decision decision = strategy.next();
                 if (decision instanceof Decision.Start start) {
                     Trial trial = kernel.start(start.trialId(), start.config(),
                         Seeds.mix(Seeds.mix(search.seed(), TRIAL_SEED_STREAM), start.trialId()));
                     listeners.trialStarted(trial.id(), trial.config());
                     kernel.runEpoch(trial.id());
+                    released.granted(trial.id());
                     starved = false;
                 } else if (decision instanceof Decision.Resume resume) {
                     kernel.runEpoch(resume.trialId());
+                    released.granted(resume.trialId());
                     starved = false;
                 } else if (decision instanceof Decision.Done) {
                     done = true;
@@ -232,14 +235,14 @@ public final class SearchDriver {
                     break; // Wait: nothing to start until an outcome arrives
                 }
             }
-            if (kernel.outstanding() == 0) {
+            if (released.inHand() == 0) {
                 break; // nothing runs and the strategy starts nothing: no event will ever come
             }
-            EpochOutcome outcome = kernel.next();
+            EpochOutcome outcome = released.next(kernel);
             if (outcome == null) {
                 break; // cancelled: the kernel has drained the units in flight
             }
-            act(kernel, strategy, outcome);
+            act(kernel, strategy, outcome, released);
             replanIfNarrowed(kernel, workers, starved, (System.nanoTime() - startNanos) / 1e9);
             maybeWriteLiveReport(kernel, startNanos);
         }
@@ -317,7 +320,7 @@ public final class SearchDriver {
         return new ArrayList<>(byId.values());
     }
 
-    private void act(Kernel kernel, StrategyState strategy, EpochOutcome outcome) {
+    private void act(Kernel kernel, StrategyState strategy, EpochOutcome outcome, OutcomeOrder released) {
         int id = outcome.trialId();
         if (outcome.failed()) {
             strategy.trialFailed(id, outcome.epoch(), outcome.failure());
@@ -346,7 +349,10 @@ public final class SearchDriver {
             return;
         }
         switch (next) {
-            case CONTINUE -> kernel.runEpoch(id);
+            case CONTINUE -> {
+                kernel.runEpoch(id);
+                released.granted(id);
+            }
             case PAUSE -> kernel.pause(id);
             case STOP -> {
                 listeners.trialStopped(id, outcome.epoch());
@@ -488,5 +494,52 @@ public final class SearchDriver {
             case STOPPED, PAUSED -> TrialStatus.STOPPED; // paused and never resumed: stopped by the strategy
             default -> TrialStatus.RUNNING; // a snapshot of a search that is running
         };
+    }
+
+    /**
+     * The order the strategy sees epoch outcomes in. By default the order their epochs were
+     * granted: an outcome that arrives before one granted earlier waits for it, so the sequence
+     * of outcomes the strategy acts on, and with it every decision, depends only on the seed and
+     * on each trial's own results (timing-independent with the fixed visit order), never on which
+     * worker happened to finish first. With {@code arrivalOrder} as they arrive. Epochs granted
+     * and not yet seen by the strategy count as in hand either way.
+     */
+    private static final class OutcomeOrder {
+        private final boolean arrival;
+        private final java.util.ArrayDeque<Integer> grants = new java.util.ArrayDeque<>();
+        private final Map<Integer, EpochOutcome> arrived = new java.util.HashMap<>();
+
+        OutcomeOrder(boolean arrival) {
+            this.arrival = arrival;
+        }
+
+        void granted(int trialId) {
+            grants.add(trialId);
+        }
+
+        int inHand() {
+            return grants.size();
+        }
+
+        /** The next outcome the strategy sees, or null once a cancelled kernel has drained. */
+        EpochOutcome next(Kernel kernel) throws InterruptedException {
+            if (arrival) {
+                EpochOutcome outcome = kernel.next();
+                if (outcome != null) {
+                    grants.remove(outcome.trialId());
+                }
+                return outcome;
+            }
+            int head = grants.element();
+            while (!arrived.containsKey(head)) {
+                EpochOutcome outcome = kernel.next();
+                if (outcome == null) {
+                    return null;
+                }
+                arrived.put(outcome.trialId(), outcome);
+            }
+            grants.remove();
+            return arrived.remove(head);
+        }
     }
 }

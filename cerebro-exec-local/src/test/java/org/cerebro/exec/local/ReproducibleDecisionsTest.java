@@ -1,0 +1,100 @@
+package org.cerebro.exec.local;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.concurrent.ThreadLocalRandom;
+import org.cerebro.Cerebro;
+import org.cerebro.Objective;
+import org.cerebro.SearchBuilder;
+import org.cerebro.SearchResult;
+import org.cerebro.data.Dataset;
+import org.cerebro.space.Config;
+import org.cerebro.space.HParam;
+import org.cerebro.space.SearchSpace;
+import org.cerebro.strategy.Sampler;
+import org.cerebro.strategy.Strategy;
+import org.cerebro.train.DataSpec;
+import org.cerebro.train.Metrics;
+import org.cerebro.train.MlpTrainable;
+import org.cerebro.train.MlpTrainableTest;
+import org.cerebro.train.Trainable;
+import org.cerebro.train.TrainableState;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The test the promise failed before: passes that take a random 0-15 ms longer, so the two
+ * workers finish in a different order every run, yet ASHA (with TPE sampling, which learns from
+ * the scores in the order it sees them) makes the same decisions and gives the same results.
+ */
+class ReproducibleDecisionsTest {
+    /** The pure-Java MLP whose passes sleep a random 0-15 ms: results depend only on the config, timing on chance. */
+    public static final class Jittery implements Trainable {
+        private final MlpTrainable inner = new MlpTrainable();
+
+        @Override
+        public String name() {
+            return "jittery-mlp";
+        }
+
+        @Override
+        public TrainableState init(Config config, long seed, DataSpec data) {
+            return wrap(inner.init(config, seed, data));
+        }
+
+        @Override
+        public TrainableState restore(Config config, DataSpec data, byte[] bytes) {
+            return wrap(inner.restore(config, data, bytes));
+        }
+
+        private static TrainableState wrap(TrainableState state) {
+            return new TrainableState() {
+                @Override
+                public double trainPass(Dataset partition) {
+                    try {
+                        Thread.sleep(ThreadLocalRandom.current().nextInt(16));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return state.trainPass(partition);
+                }
+
+                @Override
+                public Metrics evaluate(Dataset data) {
+                    return state.evaluate(data);
+                }
+
+                @Override
+                public byte[] toBytes() {
+                    return state.toBytes();
+                }
+
+                @Override
+                public void close() {
+                    state.close();
+                }
+            };
+        }
+    }
+
+    private static SearchBuilder search(Dataset train, Dataset validation) {
+        return Cerebro.search(SearchSpace.of(HParam.logUniform("lr", 0.005, 0.5), HParam.choice("hidden", 0, 8),
+                HParam.choice("batch_size", 16, 32)))
+            .trainable(new Jittery()).data(train, validation)
+            .strategy(Strategy.asha(1, 9, 3).maxTrials(18).sampler(Sampler.tpe().startupTrials(6)))
+            .objective(Objective.maximize("accuracy")).seed(11).partitions(4).executor(LocalExecutor.cpus(2))
+            .progress(false);
+    }
+
+    @Test
+    void ashaWithTpeMakesTheSameDecisionsHoweverTheWorkersAreTimed() {
+        try (Dataset train = MlpTrainableTest.blobs(400, 1); Dataset validation = MlpTrainableTest.blobs(100, 2)) {
+            SearchResult first = search(train, validation).run();
+            SearchResult second = search(train, validation).run();
+            SearchResult third = search(train, validation).run();
+            assertEquals(first.trials(), second.trials(), "same configs, promotions, epochs and metrics");
+            assertEquals(first.trials(), third.trials());
+            assertTrue(first.trials().stream().anyMatch(t -> t.epochsCompleted() > 1), "ASHA promoted someone");
+        }
+    }
+}
