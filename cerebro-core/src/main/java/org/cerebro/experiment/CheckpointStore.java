@@ -44,6 +44,16 @@ final class CheckpointStore {
         }
     }
 
+    /** The free space of the folder's file system, for messages (or nothing when it cannot be read). */
+    private String freeSpace() {
+        try {
+            return " (" + Files.getFileStore(folder).getUsableSpace() + " bytes usable on the file system of " + folder
+                + "; free some and run the search again to resume)";
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     /** Writes {@code payload} durably as {@code name}, replacing nothing: names are unique. */
     Checkpoint write(String name, byte[] payload) {
         CRC32C crc = new CRC32C();
@@ -67,7 +77,13 @@ final class CheckpointStore {
             }
             forceFolder();
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot write checkpoint file=" + target + " bytes=" + payload.length, e);
+            try {
+                Files.deleteIfExists(temporary); // a torn write leaves nothing behind
+            } catch (IOException ignored) {
+                // reported below with the write's own failure
+            }
+            throw new UncheckedIOException("cannot write checkpoint file=" + target + " bytes=" + payload.length + ": "
+                + e.getMessage() + freeSpace(), e);
         }
         return new Checkpoint(name, payload.length, checksum);
     }

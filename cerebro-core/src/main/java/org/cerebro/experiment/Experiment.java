@@ -227,6 +227,11 @@ public final class Experiment implements AutoCloseable {
             } catch (org.cerebro.store.DamagedStoreException e) {
                 throw new IllegalStateException("experiment dir " + dir + ": its catalog " + CATALOG + " is damaged: "
                     + e.getMessage() + ". " + CANNOT_REBUILD, e);
+            } catch (UncheckedIOException e) {
+                long usable = Files.getFileStore(dir).getUsableSpace();
+                throw new UncheckedIOException("experiment dir " + dir + ": cannot open its catalog " + CATALOG + ": "
+                    + (e.getCause() != null ? e.getCause().getMessage() : e.getMessage()) + " (" + usable
+                    + " bytes usable on that file system; the catalog needs a few MB)", e.getCause());
             }
             try {
                 return new Experiment(dir, channel, lock, catalog, creation, corruptions);
