@@ -154,6 +154,29 @@ public final class Dataset implements AutoCloseable {
     }
 
     /**
+     * The SHA-256 of the record bytes, in lowercase hex: the name under which a worker in another
+     * process keeps this table (a cluster worker's store, a Spark executor's), and the check that
+     * what it received or kept is exactly this table.
+     */
+    public String contentHash() {
+        checkOpen();
+        java.security.MessageDigest digest;
+        try {
+            digest = java.security.MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("this JVM has no SHA-256", e);
+        }
+        byte[] chunk = new byte[1 << 20];
+        long length = sizeInBytes();
+        for (long offset = 0; offset < length; offset += chunk.length) {
+            int n = (int) Math.min(chunk.length, length - offset);
+            records.getBytes((int) offset, chunk, 0, n);
+            digest.update(chunk, 0, n);
+        }
+        return java.util.HexFormat.of().formatHex(digest.digest());
+    }
+
+    /**
      * Shuffles the records with {@code seed} and cuts them into {@code partitions} disjoint
      * tables whose sizes differ by at most one record, in direct memory. The same seed gives the
      * same partitions.

@@ -94,6 +94,57 @@ public final class Datasets {
     }
 
     /**
+     * Records in the {@link RecordLayout} given as consecutive byte chunks (e.g. a partition a
+     * Spark executor received), copied into a table in {@code storage}. Every label is checked to
+     * be in {@code [0, numClasses)} and every feature to be finite, as for any other source.
+     *
+     * @throws DataException naming {@code name} when the bytes are not a whole, positive number of
+     *                       records, or a record is invalid (its row and offset)
+     */
+    public static Dataset fromRecords(String name, List<byte[]> chunks, int featureWidth, int numClasses,
+                                      Storage storage) {
+        Objects.requireNonNull(chunks, "chunks");
+        RecordLayout layout = RecordLayout.of(featureWidth);
+        long length = 0;
+        for (byte[] chunk : chunks) {
+            length += chunk.length;
+        }
+        if (length == 0 || length % layout.stride() != 0 || length > Storage.MAX_TABLE_BYTES) {
+            throw new DataException("source=" + name + " length=" + length + " expected a positive multiple of the record"
+                + " stride=" + layout.stride() + " up to " + Storage.MAX_TABLE_BYTES);
+        }
+        int size = (int) (length / layout.stride());
+        Region region = storage.allocate(name, length);
+        try {
+            long offset = 0;
+            for (byte[] chunk : chunks) {
+                region.buffer().putBytes((int) offset, chunk);
+                offset += chunk.length;
+            }
+            for (int row = 0; row < size; row++) {
+                int at = (int) layout.recordOffset(row);
+                int label = region.buffer().getInt(at + RecordLayout.LABEL_OFFSET, RecordLayout.ORDER);
+                if (label < 0 || label >= numClasses) {
+                    throw new DataException("source=" + name + " row=" + row + " offset=" + at + " label=" + label
+                        + " expected in [0, " + numClasses + ")");
+                }
+                for (int column = 0; column < featureWidth; column++) {
+                    float value = region.buffer().getFloat(at + RecordLayout.FEATURES_OFFSET + column * Float.BYTES,
+                        RecordLayout.ORDER);
+                    if (!Float.isFinite(value)) {
+                        throw new DataException("source=" + name + " row=" + row + " column=" + column + " value=" + value
+                            + " expected a finite feature");
+                    }
+                }
+            }
+            return new Dataset(name, layout, size, numClasses, List.of(), region);
+        } catch (RuntimeException e) {
+            region.close();
+            throw e;
+        }
+    }
+
+    /**
      * In-memory arrays, copied off-heap into direct memory.
      *
      * @param features   one row per record, all of the same width

@@ -41,6 +41,15 @@ public final class JvmFlags {
         return flags;
     }
 
+    /**
+     * Every option of {@code jvm.options}: the required flags and the system properties (no
+     * analytics from Chronicle, DJL offline), comments left out; e.g. for the JVMs of Spark
+     * executors ({@code spark.executor.extraJavaOptions}).
+     */
+    public static List<String> all() {
+        return List.copyOf(optionLines());
+    }
+
     /** The flags from {@link #required()} that the running JVM lacks; empty when all are there. */
     public static List<String> missing() {
         List<String> missing = new ArrayList<>();

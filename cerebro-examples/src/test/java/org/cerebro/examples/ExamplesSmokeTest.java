@@ -37,7 +37,9 @@ class ExamplesSmokeTest {
             Arguments.of("AdultExample", (Main) AdultExample::main, "--trials 2 --epochs 1", 0.8),
             Arguments.of("CustomTrainableExample", (Main) CustomTrainableExample::main,
                 "--trials 2 --epochs 1 --train-records 2000", 0.7),
-            Arguments.of("ClusterExample", (Main) ClusterExample::main, "--epochs 1 --train-records 2000", 0.7));
+            Arguments.of("ClusterExample", (Main) ClusterExample::main, "--epochs 1 --train-records 2000", 0.7),
+            // a real local-cluster: a Master and two Workers in this JVM, two executor JVMs
+            Arguments.of("SparkExample", (Main) SparkExample::main, "--epochs 1 --train-records 2000", 0.7));
     }
 
     @ParameterizedTest(name = "{0}")

@@ -264,9 +264,9 @@ public final class ClusterExecutor implements Executor {
         int n = addresses.size();
         hashes = new ArrayList<>();
         for (Dataset partition : context.partitions()) {
-            hashes.add(hash(partition));
+            hashes.add(partition.contentHash());
         }
-        validationHash = hash(context.validation());
+        validationHash = context.validation().contentHash();
         links = new WorkerLink[n];
         running = new Running[n];
         setUpAll();
@@ -319,17 +319,6 @@ public final class ClusterExecutor implements Executor {
         }
     }
 
-    private static String hash(Dataset data) {
-        java.security.MessageDigest digest = PartitionStore.digest();
-        byte[] chunk = new byte[1 << 20];
-        long bytes = data.sizeInBytes();
-        for (long offset = 0; offset < bytes; offset += chunk.length) {
-            int n = (int) Math.min(chunk.length, bytes - offset);
-            data.records().getBytes((int) offset, chunk, 0, n);
-            digest.update(chunk, 0, n);
-        }
-        return java.util.HexFormat.of().formatHex(digest.digest());
-    }
 
     private WorkerLink connectAndSetUp(int w) {
         WorkerLink link = WorkerLink.connect(w, addresses.get(w), secret, (int) connectTimeout.toMillis(),
