@@ -16,8 +16,17 @@ import org.cerebro.space.SearchSpace;
  * Strategy.medianStopping(50, 20).gracePeriod(3)       // stop trials below the median
  * Strategy.asha(1, 27, 3).maxTrials(100).sampler(Sampler.tpe())   // ASHA with TPE (BOHB-like)
  * }</pre>
+ *
+ * <p><b>Writing one.</b> A strategy is the scheduler of the Ray Tune / Optuna split: its state
+ * ({@link StrategyState}) starts trials with configs (from a {@link Sampler}, typically), decides
+ * after each epoch whether a trial continues, pauses or stops, and resumes paused ones. The
+ * contract, which {@link StrategyContract#verify} checks in a unit test: new trials have new ids
+ * and configs of the space; no trial trains past {@link #maxEpochs()}; only paused trials are
+ * resumed; it finishes; and its decisions depend only on
+ * the seed and the results it was told (no clock, no shared state between {@link #begin} calls),
+ * which is what makes a search reproducible and resumable. Implementations are immutable values.
  */
-public sealed interface Strategy permits GridSearch, RandomSearch, Hyperband, Asha, MedianStopping {
+public interface Strategy {
     /** The state machine for a search over {@code space} seeded with {@code seed}. */
     StrategyState begin(SearchSpace space, long seed);
 
@@ -45,12 +54,17 @@ public sealed interface Strategy permits GridSearch, RandomSearch, Hyperband, As
     /**
      * The epochs each trial of the search is expected to train, for planning: exact for grid,
      * random and Hyperband, the successive-halving shape for ASHA. At most {@code cap} trials are
-     * listed (a huge grid is summarised by its first {@code cap}).
+     * listed (a huge grid is summarised by its first {@code cap}). The default, for strategies that
+     * cannot tell, is the trials in flight at once each training {@link #maxEpochs()}.
      */
-    java.util.List<Integer> plannedEpochs(SearchSpace space, int workers, int cap);
+    default java.util.List<Integer> plannedEpochs(SearchSpace space, int workers, int cap) {
+        return java.util.Collections.nCopies(Math.max(1, Math.min(cap, targetConcurrency(workers))), maxEpochs());
+    }
 
-    /** A one-line description, e.g. {@code asha(r=1, R=27, eta=3, maxTrials=100)}. */
-    String describe();
+    /** A one-line description, e.g. {@code asha(r=1, R=27, eta=3, maxTrials=100)}; by default the class name. */
+    default String describe() {
+        return getClass().getSimpleName();
+    }
 
     /** Every grid point of the space, each trained for {@code epochs}. */
     static GridSearch grid(int epochs) {
