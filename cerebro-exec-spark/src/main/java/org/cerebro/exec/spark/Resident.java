@@ -33,8 +33,8 @@ import org.slf4j.LoggerFactory;
  * from their specs. A table a unit needs and the executor lacks (its first unit, an executor that
  * replaced a lost one, a unit Spark ran away from its preferred executor) is loaded from its
  * broadcast and accepted only when its hash is the one the driver named: other data never stands
- * in for it. Tables not in use are evicted least recently used first when the resident bytes
- * exceed the search's budget.
+ * in for it. Tables not in use are evicted least recently used first while the resident bytes
+ * exceed the search's budget (checked when a table loads and when a unit ends).
  *
  * <p>Thread-safe: an executor with several cores runs several unit jobs at once.
  */
@@ -97,7 +97,7 @@ final class Resident {
             return reply(UnitCodec.Outcome.FATAL, Double.NaN, null, "executor " + executorId + ": "
                 + UnitRunner.describe(e), new byte[0], executorId, loaded[0], start);
         } finally {
-            release(held);
+            release(held, search.residentBytes());
         }
     }
 
@@ -185,13 +185,15 @@ final class Resident {
         return data;
     }
 
-    private synchronized void release(List<String> held) {
+    /** Lets go of the tables a unit held; those not in use beyond the budget are closed now. */
+    private synchronized void release(List<String> held, long budget) {
         for (String hash : held) {
             Table table = tables.get(hash);
             if (table != null) {
                 table.users--;
             }
         }
+        evict(budget);
     }
 
     /** Closes unused tables, least recently used first, while more than {@code budget} bytes are resident. */

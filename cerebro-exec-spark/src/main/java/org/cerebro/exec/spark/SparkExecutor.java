@@ -89,6 +89,8 @@ public final class SparkExecutor implements Executor {
     private final AtomicInteger unitsAway = new AtomicInteger();
     private final AtomicLong placementNanos = new AtomicLong();
     private final AtomicInteger jobsRunning = new AtomicInteger();
+    private final AtomicLong unitNanos = new AtomicLong();
+    private final AtomicLong executorNanos = new AtomicLong();
     private volatile boolean closed;
     private long executorsCheckedNanos;
     private volatile List<ExecutorSummary> live = List.of();
@@ -181,6 +183,20 @@ public final class SparkExecutor implements Executor {
     /** Units that Spark ran on another executor than their worker's (its executor busy or lost). */
     public int unitsAway() {
         return unitsAway.get();
+    }
+
+    /** The units' time as the driver saw it, from submitting each unit's job to its result, summed. */
+    public Duration timeInUnits() {
+        return Duration.ofNanos(unitNanos.get());
+    }
+
+    /**
+     * The part of {@link #timeInUnits()} the units spent running in their executors (restoring
+     * the state, training, evaluating, serialising); the rest is Spark's: scheduling the job,
+     * shipping the task and the state, returning the result.
+     */
+    public Duration timeInExecutors() {
+        return Duration.ofNanos(executorNanos.get());
     }
 
     /** How long placing the data on the executors took in {@link #open}. */
@@ -423,6 +439,8 @@ public final class SparkExecutor implements Executor {
         }
         tablesLoaded.addAndGet(reply.tablesLoaded());
         long end = System.nanoTime();
+        unitNanos.addAndGet(end - startNanos);
+        executorNanos.addAndGet(reply.nanos());
         if (reply.outcome() == UnitCodec.Outcome.FATAL) {
             return UnitResult.fatal(new IllegalStateException(reply.message()), startNanos, end);
         } else if (reply.outcome() == UnitCodec.Outcome.TRIAL_FAILED) {

@@ -61,7 +61,10 @@ public final class SparkOnOneMachine {
         return Path.of(home, "jars");
     }
 
-    /** This JVM's class path less the jars {@code sparkJars} holds (by artifact name, any version). */
+    /**
+     * This JVM's class path less the jars {@code sparkJars} holds (by artifact name, any version),
+     * as absolute paths.
+     */
     public static String applicationClassPath(Path sparkJars) {
         Set<String> spark;
         try (Stream<Path> files = Files.list(sparkJars)) {
@@ -76,7 +79,7 @@ public final class SparkOnOneMachine {
             }
             Path name = Path.of(entry).getFileName();
             if (!entry.endsWith(".jar") || name == null || !spark.contains(artifact(name.toString()))) {
-                kept.add(entry);
+                kept.add(Path.of(entry).toAbsolutePath().toString()); // executors run in their own work directories
             }
         }
         return String.join(File.pathSeparator, kept);

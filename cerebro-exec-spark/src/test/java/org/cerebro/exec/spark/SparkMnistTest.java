@@ -145,4 +145,18 @@ class SparkMnistTest {
             assertEquals(0, executor.tablesReloaded(), "no partition was loaded twice without a fault");
         }
     }
+
+    @Test
+    void partitionsEvictedFromAnExecutorAreLoadedAgainFromTheirSourceAndTheResultsDoNotChange() {
+        Path data = TestData.dir();
+        try (Dataset train = train(data); Dataset validation = validation(data)) {
+            SearchResult reference = search(train, validation, new org.cerebro.train.MlpTrainable(),
+                new SequentialExecutor()).run();
+            // a budget of one byte: every table not in use is evicted when the next one loads
+            SparkExecutor executor = SparkExecutor.on(spark).workers(2).residentBytes(1);
+            SearchResult result = search(train, validation, new org.cerebro.train.MlpTrainable(), executor).run();
+            assertEquals(reference.trials(), result.trials());
+            assertTrue(executor.tablesReloaded() >= 8, "units loaded their partitions again: " + executor.tablesReloaded());
+        }
+    }
 }

@@ -44,7 +44,7 @@ import org.cerebro.strategy.Strategy;
  * </pre>
  */
 public final class ClusterBench {
-    private static final byte[] SECRET = "cerebro-bench-secret-0123456789abcdef".getBytes();
+    static final byte[] SECRET = "cerebro-bench-secret-0123456789abcdef".getBytes();
 
     private ClusterBench() {
     }
@@ -145,7 +145,8 @@ public final class ClusterBench {
         }
     }
 
-    private static String start(List<Process> workers, Path root, Path secret, int index) throws Exception {
+    /** Starts a worker JVM (one training thread) on a free loopback port; returns its address. */
+    public static String start(List<Process> workers, Path root, Path secret, int index) throws Exception {
         Path log = root.resolve("worker-" + index + ".log");
         Process process = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
             "-cp", System.getProperty("java.class.path"), WorkerDaemon.class.getName(),
