@@ -410,8 +410,10 @@ public final class SearchDriver {
                 search.validation().size(), search.train().sizeInBytes(), batchSize, workers, parts.count(),
                 executor.replicas(), executor.deviceKind(),
                 MachineFacts.physicalMemory() / workers, MachineFacts.memoryBandwidth(), "measured memory copy",
-                settings.profileCache(), executor.operators());
-            return lower(request, null);
+                settings.profileCache(), executor.operators(), null);
+            PhysicalPlan plan = lower(request, null);
+            request = request.withThreads(plan.input().threads()); // a re-planning keeps the split the workers train with
+            return plan;
         }
     }
 

@@ -85,6 +85,8 @@ public record PhysicalPlan(String planner, PlanningInput input, Operator chosen,
         }
         out.append(String.format(Locale.ROOT, "          memory/worker %s; bandwidth %s/s (%s); batch %d%n",
             bytes(in.memoryPerWorker()), bytes((long) in.bandwidthBytesPerSecond()), in.bandwidthSource(), in.batchSize()));
+        out.append(String.format(Locale.ROOT, "          threads: %d intra-op thread(s) per worker; %s%n", in.threads().threads(),
+            in.threads().note()));
         DataParallelProfile dp = in.dataParallel();
         if (dp.available()) {
             out.append(String.format(Locale.ROOT, "          data parallel: %.2fx on %d workers (%.3g vs %.3g s/sample),"

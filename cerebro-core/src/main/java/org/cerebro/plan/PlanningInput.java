@@ -22,9 +22,10 @@ import java.util.List;
  */
 public record PlanningInput(List<Integer> epochsPerTrial, long records, long validationRecords, long dataBytes, int batchSize, int workers,
                             int partitions, int replicas, String device, long memoryPerWorker, double bandwidthBytesPerSecond, String bandwidthSource,
-                            ModelProfile profile, DataParallelProfile dataParallel) {
+                            ModelProfile profile, DataParallelProfile dataParallel, ThreadChoice threads) {
     /** Validates the numbers. */
     public PlanningInput {
+        java.util.Objects.requireNonNull(threads, "threads");
         epochsPerTrial = List.copyOf(epochsPerTrial);
         if (epochsPerTrial.isEmpty() || records < 1 || dataBytes < 1 || batchSize < 1 || workers < 1 || partitions < 1
             || replicas < 1
@@ -33,6 +34,16 @@ public record PlanningInput(List<Integer> epochsPerTrial, long records, long val
                 + records + " dataBytes=" + dataBytes + " batchSize=" + batchSize + " workers=" + workers
                 + " memoryPerWorker=" + memoryPerWorker + " bandwidth=" + bandwidthBytesPerSecond);
         }
+    }
+
+    /** An input whose thread split was not measured: the cores split evenly between the workers. */
+    public PlanningInput(List<Integer> epochsPerTrial, long records, long validationRecords, long dataBytes, int batchSize,
+                         int workers, int partitions, int replicas, String device, long memoryPerWorker,
+                         double bandwidthBytesPerSecond, String bandwidthSource, ModelProfile profile,
+                         DataParallelProfile dataParallel) {
+        this(epochsPerTrial, records, validationRecords, dataBytes, batchSize, workers, partitions, replicas, device,
+            memoryPerWorker, bandwidthBytesPerSecond, bandwidthSource, profile, dataParallel,
+            ThreadChoice.even(workers, "not measured"));
     }
 
     /** An input without a data-parallel profile: data-parallel plans are not considered. */

@@ -31,12 +31,15 @@ import org.cerebro.train.Trainable;
  * @param profileCache            a file to cache profiles in across runs, or null for none
  * @param operators               the operators the executor runs (data parallelism is profiled
  *                                only when it runs it)
+ * @param threads                 the thread split already chosen (a re-planning keeps the first
+ *                                plan's: changing it mid-search could change results), or null to
+ *                                let the planner measure one
  */
 public record PlanningRequest(Trainable trainable, List<Config> sampleConfigs, DataSpec data, Dataset sample,
                               List<Integer> epochsPerTrial, long records, long validationRecords, long dataBytes,
                               int batchSize, int workers, int partitions, int replicas, String device, long memoryPerWorker,
                               double bandwidthBytesPerSecond, String bandwidthSource, Path profileCache,
-                              java.util.Set<Operator> operators) {
+                              java.util.Set<Operator> operators, ThreadChoice threads) {
     /** Copies the demand. */
     public PlanningRequest {
         epochsPerTrial = List.copyOf(epochsPerTrial);
@@ -51,7 +54,14 @@ public record PlanningRequest(Trainable trainable, List<Config> sampleConfigs, D
     public PlanningRequest withDemand(List<Integer> epochs) {
         return new PlanningRequest(trainable, sampleConfigs, data, sample, epochs, records, validationRecords, dataBytes,
             batchSize, workers, partitions, replicas, device, memoryPerWorker, bandwidthBytesPerSecond, bandwidthSource,
-            profileCache, operators);
+            profileCache, operators, threads);
+    }
+
+    /** This request with the thread split fixed to {@code chosen}. */
+    public PlanningRequest withThreads(ThreadChoice chosen) {
+        return new PlanningRequest(trainable, sampleConfigs, data, sample, epochsPerTrial, records, validationRecords,
+            dataBytes, batchSize, workers, partitions, replicas, device, memoryPerWorker, bandwidthBytesPerSecond,
+            bandwidthSource, profileCache, operators, chosen);
     }
 
     /** The planning input for an already known profile. */
@@ -61,8 +71,13 @@ public record PlanningRequest(Trainable trainable, List<Config> sampleConfigs, D
 
     /** The planning input for already known profiles. */
     public PlanningInput input(ModelProfile profile, DataParallelProfile dataParallel) {
+        return input(profile, dataParallel, ThreadChoice.even(workers, "not measured"));
+    }
+
+    /** The planning input for already known profiles and a thread split. */
+    public PlanningInput input(ModelProfile profile, DataParallelProfile dataParallel, ThreadChoice threads) {
         return new PlanningInput(epochsPerTrial, records, validationRecords, dataBytes, batchSize, workers, partitions,
-            replicas, device, memoryPerWorker, bandwidthBytesPerSecond, bandwidthSource, profile, dataParallel);
+            replicas, device, memoryPerWorker, bandwidthBytesPerSecond, bandwidthSource, profile, dataParallel, threads);
     }
 
     /** Why data-parallel plans are impossible for this request, or null when they are possible. */

@@ -12,6 +12,7 @@ import org.cerebro.plan.PhysicalPlan;
 import org.cerebro.plan.Planner;
 import org.cerebro.plan.PlanningInput;
 import org.cerebro.plan.PlanningRequest;
+import org.cerebro.plan.ThreadChoice;
 import org.cerebro.space.Config;
 
 /**
@@ -36,7 +37,20 @@ public final class CostBasedPlanner implements Planner {
 
     @Override
     public PhysicalPlan plan(PlanningRequest request) {
-        return choose(request.input(profile(request), dataParallelProfile(request)));
+        // first: the profiles are measured under the chosen split
+        ThreadChoice threads = request.threads() != null ? request.threads() : threads(request);
+        return choose(request.input(profile(request), dataParallelProfile(request), threads));
+    }
+
+    /** The measured thread split for the request's workers (on its first sampled config), or the even one. */
+    private static ThreadChoice threads(PlanningRequest request) {
+        try {
+            return new Profiler(PROFILE_SECONDS / 4, 10).chooseThreads(request.trainable(), request.sampleConfigs().get(0),
+                request.data(), request.sample(), request.workers());
+        } catch (RuntimeException e) {
+            request.trainable().configureWorkers(request.workers());
+            return ThreadChoice.even(request.workers(), "measuring the split failed (" + e + "): cores split evenly");
+        }
     }
 
     /**

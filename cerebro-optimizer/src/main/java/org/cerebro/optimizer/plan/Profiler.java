@@ -1,9 +1,11 @@
 package org.cerebro.optimizer.plan;
 
 import java.time.Instant;
+import java.util.Locale;
 import org.cerebro.plan.DataParallelProfile;
 import org.cerebro.data.Dataset;
 import org.cerebro.plan.ModelProfile;
+import org.cerebro.plan.ThreadChoice;
 import org.cerebro.space.Config;
 import org.cerebro.train.DataSpec;
 import org.cerebro.train.Trainable;
@@ -52,6 +54,60 @@ public final class Profiler {
             return new ModelProfile(key(trainable, config, device), trainSeconds / samples, evalSeconds / sample.size(),
                 state.toBytes().length, Instant.now(), "measured now (" + passes + " passes over " + sample.size()
                 + " records)");
+        }
+    }
+
+    /**
+     * The thread split that trains {@code config} fastest for {@code workers} workers of this
+     * process: the cores split evenly ({@code configureWorkers(workers)}, {@code cores / workers}
+     * threads each) against one thread per worker ({@code configureWorkers(cores)}), each timed on
+     * the same passes in this thread; one thread wins only when it is at least 20% faster (the
+     * split can change a model's bits, so it must not flip on noise). Leaves the trainable
+     * configured with the winner. Nothing to choose when each worker has one core, or when the
+     * trainable does not split threads (does not override {@code configureWorkers}).
+     */
+    public ThreadChoice chooseThreads(Trainable trainable, Config config, DataSpec data, Dataset sample, int workers) {
+        int cores = Runtime.getRuntime().availableProcessors();
+        int even = Math.max(1, cores / workers);
+        if (even == 1) {
+            trainable.configureWorkers(workers);
+            return ThreadChoice.even(workers, "one core per worker: nothing to choose");
+        }
+        if (!splitsThreads(trainable)) {
+            return ThreadChoice.even(workers, "trainable " + trainable.name() + " does not split threads"
+                + " (configureWorkers is not overridden)");
+        }
+        double evenSeconds = passSeconds(trainable, config, data, sample, workers);
+        double singleSeconds = passSeconds(trainable, config, data, sample, cores);
+        boolean single = singleSeconds < 0.8 * evenSeconds;
+        trainable.configureWorkers(single ? cores : workers);
+        String note = String.format(Locale.ROOT, "measured %.3g s per pass over %d records at %d thread(s), %.3g s at 1:"
+            + " %s", evenSeconds, sample.size(), even, singleSeconds, single ? "one thread is faster"
+            : "the even split is as fast or faster");
+        return single ? new ThreadChoice(cores, 1, note) : new ThreadChoice(workers, even, note);
+    }
+
+    private static boolean splitsThreads(Trainable trainable) {
+        try {
+            return trainable.getClass().getMethod("configureWorkers", int.class).getDeclaringClass() != Trainable.class;
+        } catch (NoSuchMethodException e) {
+            return false;
+        }
+    }
+
+    /** The best of a few timed passes of {@code config} after {@code configureWorkers(split)}. */
+    private double passSeconds(Trainable trainable, Config config, DataSpec data, Dataset sample, int split) {
+        trainable.configureWorkers(split);
+        try (TrainableState state = trainable.init(config, 0, data)) {
+            state.trainPass(sample); // warm-up at this setting
+            double best = Double.MAX_VALUE;
+            long deadline = System.nanoTime() + (long) (minSeconds * 1e9);
+            for (int pass = 0; pass < maxPasses && (pass < 2 || System.nanoTime() < deadline); pass++) {
+                long start = System.nanoTime();
+                state.trainPass(sample);
+                best = Math.min(best, (System.nanoTime() - start) / 1e9);
+            }
+            return best;
         }
     }
 
