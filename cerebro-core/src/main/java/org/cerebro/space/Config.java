@@ -104,7 +104,9 @@ public final class Config {
     public <T> T get(HParam<T> param) {
         Object value = values.get(param.name());
         if (value == null) {
-            throw new IllegalArgumentException("config " + canonical + " has no hyperparameter " + param.name());
+            throw new IllegalArgumentException("config " + canonical + " has no hyperparameter " + param.name()
+                + (param.parent() == null ? "" : " (it exists only when " + param.parent() + " is in "
+                + param.parentValues() + ": read it with getOrDefault)"));
         }
         return (T) checkType(param, value);
     }

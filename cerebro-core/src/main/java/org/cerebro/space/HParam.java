@@ -3,6 +3,7 @@ package org.cerebro.space;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Objects;
 import java.util.SplittableRandom;
 
@@ -15,7 +16,13 @@ import java.util.SplittableRandom;
  * HParam<Integer> hidden = HParam.choice("hidden", 0, 64, 128);
  * HParam<Integer> layers = HParam.intRange("layers", 1, 4);          // inclusive
  * HParam<Double>  drop   = HParam.uniform("dropout", 0, 0.5).gridPoints(3);
+ * HParam<Double>  moment = HParam.uniform("momentum", 0.5, 0.99).when("optimizer", "sgd");   // conditional
  * }</pre>
+ *
+ * <p>A <b>conditional</b> parameter ({@link #when}) exists only in configs whose parent parameter
+ * has one of the given values: a config without it does not carry it at all (read it with
+ * {@code config.getOrDefault(param, fallback)}), and a grid never lists two configs that differ
+ * only in an inactive parameter.
  *
  * <p>Grid search enumerates choices, constants and integer ranges as they are; a continuous
  * parameter needs {@link #gridPoints(int)}. Immutable and thread-safe.
@@ -44,9 +51,18 @@ public final class HParam<T> {
     private final boolean log;
     private final double quantum;   // 0 = none
     private final int gridPoints;   // 0 = natural grid (or none for CONTINUOUS)
+    private final String parent;     // null = always active
+    private final List<Object> parentValues;
 
     private HParam(String name, Kind kind, Class<?> valueType, List<T> values, double min, double max, boolean log,
                    double quantum, int gridPoints) {
+        this(name, kind, valueType, values, min, max, log, quantum, gridPoints, null, List.of());
+    }
+
+    private HParam(String name, Kind kind, Class<?> valueType, List<T> values, double min, double max, boolean log,
+                   double quantum, int gridPoints, String parent, List<Object> parentValues) {
+        this.parent = parent;
+        this.parentValues = parentValues;
         this.name = name;
         this.kind = kind;
         this.valueType = valueType;
@@ -152,7 +168,8 @@ public final class HParam<T> {
         if (points < 2) {
             throw new IllegalArgumentException("hyperparameter " + name + ": gridPoints=" + points + " expected>=2");
         }
-        HParam<T> gridded = new HParam<>(name, kind, valueType, values, min, max, log, quantum, points);
+        HParam<T> gridded = new HParam<>(name, kind, valueType, values, min, max, log, quantum, points, parent,
+            parentValues);
         if (kind == Kind.INTEGER || quantum > 0) {
             // rounding to integers or quanta can make grid points coincide: a grid never trains a config twice
             long distinct = kind == Kind.INTEGER && quantum == 0 ? (long) max - (long) min + 1
@@ -176,6 +193,45 @@ public final class HParam<T> {
             }
         }
         return gridded;
+    }
+
+    /**
+     * This parameter, existing only when parameter {@code parent} (declared before it in the
+     * space) has one of {@code values}: e.g. {@code momentum} only for {@code optimizer=sgd}.
+     *
+     * @throws IllegalArgumentException without values, with a null or repeated one, or naming itself
+     */
+    public HParam<T> when(String parent, Object... values) {
+        checkName(parent);
+        if (parent.equals(name)) {
+            throw new IllegalArgumentException("hyperparameter " + name + ": when(" + parent + ", ...) names itself");
+        }
+        if (values == null || values.length == 0) {
+            throw new IllegalArgumentException("hyperparameter " + name + ": when(" + parent + ") needs at least one value"
+                + " of " + parent);
+        }
+        List<Object> list = java.util.Arrays.asList(values);
+        if (list.contains(null) || new HashSet<>(list).size() != list.size()) {
+            throw new IllegalArgumentException("hyperparameter " + name + ": when(" + parent + ", " + list + ") expected"
+                + " distinct non-null values");
+        }
+        return new HParam<>(name, kind, valueType, this.values, min, max, log, quantum, gridPoints, parent,
+            List.copyOf(list));
+    }
+
+    /** The parameter this one depends on ({@link #when}), or null when it is always active. */
+    public String parent() {
+        return parent;
+    }
+
+    /** The parent's values under which this parameter is active (empty when always active). */
+    public List<Object> parentValues() {
+        return parentValues;
+    }
+
+    /** Whether this parameter is active given the values chosen so far (its parent's among them). */
+    public boolean activeGiven(Map<String, ?> chosen) {
+        return parent == null || chosen.containsKey(parent) && parentValues.contains(chosen.get(parent));
     }
 
     /** The name, unique within a space. */
@@ -339,12 +395,13 @@ public final class HParam<T> {
     @Override
     public boolean equals(Object o) {
         return o instanceof HParam<?> p && p.name.equals(name) && p.kind == kind && p.values.equals(values)
-            && p.min == min && p.max == max && p.log == log && p.quantum == quantum && p.gridPoints == gridPoints;
+            && p.min == min && p.max == max && p.log == log && p.quantum == quantum && p.gridPoints == gridPoints
+            && Objects.equals(p.parent, parent) && p.parentValues.equals(parentValues);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(name, kind, values, min, max, log, quantum, gridPoints);
+        return Objects.hash(name, kind, values, min, max, log, quantum, gridPoints, parent, parentValues);
     }
 
     @Override
@@ -355,7 +412,8 @@ public final class HParam<T> {
             case CONTINUOUS -> (log ? "logUniform(" : "uniform(") + plain(min) + ", " + plain(max) + ")";
             case INTEGER -> (log ? "intLogRange(" : "intRange(") + (int) min + ", " + (int) max + ")";
         };
-        return name + "=" + base + (quantum > 0 ? " q=" + quantum : "") + (gridPoints > 0 ? " gridPoints=" + gridPoints : "");
+        return name + "=" + base + (quantum > 0 ? " q=" + quantum : "") + (gridPoints > 0 ? " gridPoints=" + gridPoints : "")
+            + (parent == null ? "" : " when " + parent + " in " + parentValues);
     }
 
     /** A bound as written, every digit kept but no exponent: 3.0E-4 is 0.0003. */

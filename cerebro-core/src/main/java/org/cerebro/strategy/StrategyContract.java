@@ -24,7 +24,8 @@ import org.cerebro.space.SearchSpace;
  *
  * <p>What it checks, for seeds 1..3 and 1 and 4 trials in flight:
  * <ul>
- * <li>a new trial has a new id and a config of the space (every parameter, each value in its domain);</li>
+ * <li>a new trial has a new id and a config of the space (every active parameter and no inactive
+ * one, each value in its domain);</li>
  * <li>no trial trains past {@link Strategy#maxEpochs()}, and targets are in {@code [1, maxEpochs]};</li>
  * <li>only a paused trial is resumed, to a target beyond the epochs it trained: a stopped, failed or
  * running trial never is;</li>
@@ -167,11 +168,19 @@ public final class StrategyContract {
                 return;
             }
             checkTarget(id, start.targetEpoch(), 0);
+            java.util.Map<String, Object> seen = new java.util.LinkedHashMap<>();
             for (HParam<?> param : space.params()) {
                 Object value = start.config().values().get(param.name());
-                if (value == null) {
+                boolean active = param.activeGiven(seen);
+                if (value != null) {
+                    seen.put(param.name(), value);
+                }
+                if (value == null && active) {
                     violation("trial " + id + "'s config " + start.config() + " lacks " + param.name());
-                } else if (!param.contains(value)) {
+                } else if (value != null && !active) {
+                    violation("trial " + id + "'s config " + start.config() + " has " + param.name() + ", inactive"
+                        + " unless " + param.parent() + " is in " + param.parentValues());
+                } else if (value != null && !param.contains(value)) {
                     violation("trial " + id + "'s " + param.name() + "=" + value + " is outside " + param);
                 }
             }

@@ -172,6 +172,9 @@ public final class Tpe implements Sampler {
             Map<String, Object> chosen = new LinkedHashMap<>();
             long trialSeed = Seeds.mix(Seeds.mix(seed, 0x7e5L), trialId);
             for (HParam<?> param : space.params()) {
+                if (!param.activeGiven(chosen)) {
+                    continue; // a conditional parameter whose parent took another value does not exist here
+                }
                 SplittableRandom random = new SplittableRandom(Seeds.mix(trialSeed, Seeds.hash(param.name())));
                 chosen.put(param.name(), choose(param, observed, isGood, ages, random));
             }
@@ -241,7 +244,7 @@ public final class Tpe implements Sampler {
             List<Double> mus = new ArrayList<>();
             List<Double> weights = new ArrayList<>();
             for (int i = 0; i < observed.size(); i++) {
-                if (isGood[i] == good) {
+                if (isGood[i] == good && observed.get(i).values().containsKey(param.name())) { // learn where it existed
                     mus.add(param.coordinate(observed.get(i).values().get(param.name())));
                     weights.add(ages[i]);
                 }
