@@ -27,17 +27,22 @@ import org.cerebro.space.Seeds;
  * as Optuna ranks pruned ones: those trained further first, then by the score at their last epoch,
  * so the trials ASHA promoted are the good ones and those it left behind the bad ones.
  * Deterministic: the same seed and the same scores in the same order give the same configs.
- * Not built: the multivariate variant and the constant liar for trials still running. Immutable.
+ *
+ * <p>{@link #constantLiar(boolean)} (off by default, as in Optuna) counts the trials still
+ * running, which have a config but no score yet, as the worst observations: with many trials in
+ * flight (MOP keeps two per worker) the sampler then does not propose near-copies of the configs
+ * already being tried. Not built: the multivariate variant. Immutable.
  */
 public final class Tpe implements Sampler {
-    static final Tpe DEFAULTS = new Tpe(10, 24, 1.0);
+    static final Tpe DEFAULTS = new Tpe(10, 24, 1.0, false);
     private static final int FULL_WEIGHT_TRIALS = 25;
 
     private final int startupTrials;
     private final int candidates;
     private final double priorWeight;
+    private final boolean constantLiar;
 
-    private Tpe(int startupTrials, int candidates, double priorWeight) {
+    private Tpe(int startupTrials, int candidates, double priorWeight, boolean constantLiar) {
         if (startupTrials < 2 || candidates < 1 || !(priorWeight > 0) || !Double.isFinite(priorWeight)) {
             throw new IllegalArgumentException("tpe startupTrials=" + startupTrials + " candidates=" + candidates
                 + " priorWeight=" + priorWeight + " expected >= 2, >= 1 and a finite weight > 0");
@@ -45,21 +50,27 @@ public final class Tpe implements Sampler {
         this.startupTrials = startupTrials;
         this.candidates = candidates;
         this.priorWeight = priorWeight;
+        this.constantLiar = constantLiar;
     }
 
     /** Random trials before the model is used (default 10, at least 2). */
     public Tpe startupTrials(int trials) {
-        return new Tpe(trials, candidates, priorWeight);
+        return new Tpe(trials, candidates, priorWeight, constantLiar);
     }
 
     /** Values drawn from the good estimator per decision (default 24). */
     public Tpe candidates(int count) {
-        return new Tpe(startupTrials, count, priorWeight);
+        return new Tpe(startupTrials, count, priorWeight, constantLiar);
     }
 
     /** Weight of the prior component of every estimator (default 1). */
     public Tpe priorWeight(double weight) {
-        return new Tpe(startupTrials, candidates, weight);
+        return new Tpe(startupTrials, candidates, weight, constantLiar);
+    }
+
+    /** Whether trials still running count as the worst observations (default false). */
+    public Tpe constantLiar(boolean on) {
+        return new Tpe(startupTrials, candidates, priorWeight, on);
     }
 
     /** Random trials before the model is used. */
@@ -74,7 +85,8 @@ public final class Tpe implements Sampler {
 
     @Override
     public String describe() {
-        return "tpe(startup=" + startupTrials + ", candidates=" + candidates + ", priorWeight=" + priorWeight + ")";
+        return "tpe(startup=" + startupTrials + ", candidates=" + candidates + ", priorWeight=" + priorWeight
+            + (constantLiar ? ", constantLiar" : "") + ")";
     }
 
     @Override
@@ -85,12 +97,12 @@ public final class Tpe implements Sampler {
     @Override
     public boolean equals(Object o) {
         return o instanceof Tpe t && t.startupTrials == startupTrials && t.candidates == candidates
-            && t.priorWeight == priorWeight;
+            && t.priorWeight == priorWeight && t.constantLiar == constantLiar;
     }
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(startupTrials, candidates, priorWeight);
+        return java.util.Objects.hash(startupTrials, candidates, priorWeight, constantLiar);
     }
 
     /** {@code gamma(n)}: how many of n scored trials are the good ones. */
@@ -114,6 +126,7 @@ public final class Tpe implements Sampler {
         private final long seed;
         private final Map<Integer, Config> configs = new LinkedHashMap<>();
         private final Map<Integer, TreeMap<Integer, Double>> scores = new LinkedHashMap<>();
+        private final java.util.Set<Integer> failed = new java.util.HashSet<>();
 
         State(SearchSpace space, long seed) {
             this.space = space;
@@ -137,6 +150,7 @@ public final class Tpe implements Sampler {
         @Override
         public void failed(int trialId) {
             scores.remove(trialId);
+            failed.add(trialId);
         }
 
         private Config model(int trialId) {
@@ -154,10 +168,21 @@ public final class Tpe implements Sampler {
                     values.add(last.getValue());
                 }
             }
-            int n = observed.size();
-            if (n < startupTrials) {
+
+            int scored = observed.size(); // as Optuna: startup and gamma count scored trials only
+            if (scored < startupTrials) {
                 return space.sample(seed, trialId);
             }
+            if (constantLiar) { // trials given a config and not scored yet: the worst, so they land among the bad
+                for (Map.Entry<Integer, Config> entry : configs.entrySet()) {
+                    if (!scores.containsKey(entry.getKey()) && !failed.contains(entry.getKey())) {
+                        observed.add(entry.getValue());
+                        epochs.add(new int[] {0});
+                        values.add(Double.NEGATIVE_INFINITY);
+                    }
+                }
+            }
+            int n = observed.size();
             Integer[] byScore = new Integer[n];
             for (int i = 0; i < n; i++) {
                 byScore[i] = i;
@@ -165,7 +190,7 @@ public final class Tpe implements Sampler {
             java.util.Arrays.sort(byScore, (a, b) -> epochs.get(a)[0] != epochs.get(b)[0]
                 ? Integer.compare(epochs.get(b)[0], epochs.get(a)[0]) : Double.compare(values.get(b), values.get(a)));
             boolean[] isGood = new boolean[n];
-            for (int i = 0; i < good(n); i++) {
+            for (int i = 0; i < good(scored); i++) {
                 isGood[byScore[i]] = true;
             }
             double[] ages = ageWeights(n);

@@ -146,4 +146,35 @@ class TpeTest {
         }
         return tried;
     }
+
+    @Test
+    void theConstantLiarSpreadsProposalsAwayFromTrialsStillRunning() {
+        SearchSpace line = SearchSpace.of(HParam.uniform("x", 0, 1));
+        double plain = spreadOfProposalsInFlight(Sampler.tpe(), line);
+        double liar = spreadOfProposalsInFlight(Sampler.tpe().constantLiar(true), line);
+        assertTrue(liar > 1.5 * plain, "with 12 trials in flight the liar's proposals spread wider: " + liar + " vs "
+            + plain);
+        assertTrue(Sampler.tpe().constantLiar(true).describe().contains("constantLiar"));
+        StrategyContract.verify(Strategy.asha(1, 9, 3).maxTrials(30).sampler(Sampler.tpe().constantLiar(true)),
+            SearchSpace.of(HParam.uniform("x", 0, 1), HParam.choice("c", 1, 2, 3)));
+    }
+
+    /** 10 trials scored (best near x = 0.3), then 12 proposed without results: their standard deviation. */
+    private static double spreadOfProposalsInFlight(Tpe tpe, SearchSpace line) {
+        SamplerState state = tpe.begin(line, 11);
+        for (int id = 0; id < 10; id++) {
+            double x = (Double) state.next(id).values().get("x");
+            state.observe(id, 1, -(x - 0.3) * (x - 0.3));
+        }
+        state.failed(99); // a failure is not a trial in flight
+        double sum = 0;
+        double squares = 0;
+        for (int id = 10; id < 22; id++) {
+            double x = (Double) state.next(id).values().get("x");
+            sum += x;
+            squares += x * x;
+        }
+        double mean = sum / 12;
+        return Math.sqrt(squares / 12 - mean * mean);
+    }
 }
