@@ -17,14 +17,32 @@ import org.cerebro.space.SearchSpace;
  * filled first and the others take any room left. Epoch counts that are not integers round to the
  * nearest epoch (at least 1).
  *
+ * <p>New trials' configs come from a {@link Sampler}: random by default; with
+ * {@code .sampler(Sampler.tpe())} each new config is proposed from every score reported so far
+ * in any bracket (the BOHB idea, with TPE for BOHB's kernel density model).
+ *
  * @param maxEpochs R, the most epochs a trial trains
  * @param eta       the reduction factor, at least 2
+ * @param sampler   where new trials' configs come from
  */
-public record Hyperband(int maxEpochs, int eta) implements Strategy {
-    /** Validates both. */
+public record Hyperband(int maxEpochs, int eta, Sampler sampler) implements Strategy {
+    /** Validates. */
     public Hyperband {
         Strategy.checkEpochs("maxEpochs", maxEpochs);
         Strategy.checkEta(eta);
+        if (sampler == null) {
+            throw new IllegalArgumentException("hyperband sampler is null");
+        }
+    }
+
+    /** Hyperband with random configs. */
+    public Hyperband(int maxEpochs, int eta) {
+        this(maxEpochs, eta, Sampler.random());
+    }
+
+    /** The same search with new trials' configs from {@code sampler}, e.g. {@code Sampler.tpe()} (BOHB-like). */
+    public Hyperband sampler(Sampler sampler) {
+        return new Hyperband(maxEpochs, eta, sampler);
     }
 
     /**
@@ -94,7 +112,7 @@ public record Hyperband(int maxEpochs, int eta) implements Strategy {
 
     @Override
     public StrategyState begin(SearchSpace space, long seed) {
-        return new HyperbandState(brackets(), space, seed);
+        return new HyperbandState(brackets(), sampler.begin(space, seed));
     }
 
     @Override
@@ -119,7 +137,8 @@ public record Hyperband(int maxEpochs, int eta) implements Strategy {
 
     @Override
     public String describe() {
-        return "hyperband(R=" + maxEpochs + ", eta=" + eta + ")";
+        return "hyperband(R=" + maxEpochs + ", eta=" + eta
+            + (sampler == Sampler.random() ? "" : ", sampler=" + sampler.describe()) + ")";
     }
 
     private static long pow(int base, int exponent) {

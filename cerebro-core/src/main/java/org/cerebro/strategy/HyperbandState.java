@@ -7,7 +7,6 @@ import java.util.Deque;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import org.cerebro.space.SearchSpace;
 
 /**
  * Hyperband's state machine: per bracket, the rung being filled, its scores and the promotions
@@ -17,8 +16,7 @@ import org.cerebro.space.SearchSpace;
 final class HyperbandState implements StrategyState {
     private final List<BracketState> brackets = new ArrayList<>();
     private final Map<Integer, TrialInfo> trials = new HashMap<>();
-    private final SearchSpace space;
-    private final long seed;
+    private final SamplerState sampler;
     private int nextId;
 
     /** A trial's logical place: its bracket and the rung it trains towards (not whether it runs). */
@@ -57,9 +55,8 @@ final class HyperbandState implements StrategyState {
         }
     }
 
-    HyperbandState(List<Hyperband.Bracket> plans, SearchSpace space, long seed) {
-        this.space = space;
-        this.seed = seed;
+    HyperbandState(List<Hyperband.Bracket> plans, SamplerState sampler) {
+        this.sampler = sampler;
         for (Hyperband.Bracket plan : plans) {
             brackets.add(new BracketState(plan));
         }
@@ -73,7 +70,7 @@ final class HyperbandState implements StrategyState {
                 bracket.started++;
                 int id = nextId++;
                 trials.put(id, new TrialInfo(b));
-                return new Decision.Start(id, space.sample(seed, id), bracket.plan.rungs().get(0).epochs());
+                return new Decision.Start(id, sampler.next(id), bracket.plan.rungs().get(0).epochs());
             }
             if (!bracket.pending.isEmpty()) {
                 int id = bracket.pending.poll();
@@ -88,6 +85,7 @@ final class HyperbandState implements StrategyState {
     @Override
     public EpochDecision epochEnded(int trialId, int epoch, double score) {
         TrialInfo trial = started(trialId, epoch);
+        sampler.observe(trialId, epoch, score);
         BracketState bracket = brackets.get(trial.bracket);
         List<Hyperband.Rung> rungs = bracket.plan.rungs();
         if (epoch < rungs.get(trial.rung).epochs()) {
@@ -102,6 +100,7 @@ final class HyperbandState implements StrategyState {
 
     @Override
     public void trialFailed(int trialId, int epoch, String reason) {
+        sampler.failed(trialId);
         reported(brackets.get(started(trialId, epoch).bracket));
     }
 

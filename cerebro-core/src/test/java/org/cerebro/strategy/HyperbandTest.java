@@ -94,4 +94,32 @@ class HyperbandTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Strategy.hyperband(81, 1));
         assertTrue(e.getMessage().contains("eta=1"), e.getMessage());
     }
+
+    @Test
+    void withTpeItsLaterConfigsConcentrateWhereTheScoresWereBest() {
+        Hyperband bohb = Strategy.hyperband(27, 3).sampler(Sampler.tpe());
+        assertTrue(bohb.describe().contains("sampler=tpe("), bohb.describe());
+        assertEquals("hyperband(R=27, eta=3)", Strategy.hyperband(27, 3).describe(), "unchanged for experiment dirs");
+        double tpe = lateDistanceFromOptimum(bohb);
+        double random = lateDistanceFromOptimum(Strategy.hyperband(27, 3));
+        assertTrue(tpe < 0.6 * random, "mean |x - 0.3| of the last third of the trials: TPE " + tpe + ", random " + random);
+    }
+
+    /** Mean distance from x = 0.3 of the configs of the last third of the trials, over 5 seeds. */
+    private static double lateDistanceFromOptimum(Hyperband strategy) {
+        double total = 0;
+        int count = 0;
+        for (long seed = 1; seed <= 5; seed++) {
+            StrategySimulator sim = new StrategySimulator();
+            sim.run(strategy.begin(SearchSpace.of(HParam.uniform("x", 0, 1)), seed), 4, seed,
+                (id, config, epoch) -> -Math.abs((Double) config.values().get("x") - 0.3) + 0.01 * epoch,
+                (id, from, score) -> { });
+            int trials = sim.configs.size();
+            for (int id = 2 * trials / 3; id < trials; id++) {
+                total += Math.abs((Double) sim.configs.get(id).values().get("x") - 0.3);
+                count++;
+            }
+        }
+        return total / count;
+    }
 }

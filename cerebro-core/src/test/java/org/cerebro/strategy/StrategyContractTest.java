@@ -25,7 +25,7 @@ class StrategyContractTest {
     static Stream<Strategy> builtIns() {
         return Stream.of(Strategy.grid(3), Strategy.random(12, 4), Strategy.tpe(15, 3),
             Strategy.asha(1, 9, 3).maxTrials(20), Strategy.asha(1, 9, 3).maxTrials(20).sampler(Sampler.tpe()),
-            Strategy.hyperband(9, 3), Strategy.medianStopping(12, 5),
+            Strategy.hyperband(9, 3), Strategy.hyperband(9, 3).sampler(Sampler.tpe()), Strategy.medianStopping(12, 5),
             Strategy.medianStopping(12, 5).gracePeriod(2).sampler(Sampler.tpe()));
     }
 
