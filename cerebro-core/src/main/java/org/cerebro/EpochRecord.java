@@ -1,5 +1,6 @@
 package org.cerebro;
 
+import org.cerebro.space.Config;
 import org.cerebro.train.Metrics;
 
 /**
@@ -9,6 +10,8 @@ import org.cerebro.train.Metrics;
  * @param score     the objective's score (higher is better)
  * @param trainLoss the mean training loss over the epoch
  * @param metrics   the validation metrics
+ * @param config    the hyperparameters the epoch trained with: the trial's own, unless population-based
+ *                  training changed them at an earlier epoch
  */
-public record EpochRecord(int epoch, double score, double trainLoss, Metrics metrics) {
+public record EpochRecord(int epoch, double score, double trainLoss, Metrics metrics, Config config) {
 }

@@ -40,8 +40,20 @@ public final class Study {
     /**
      * Work for the caller: train trial {@code trialId} with {@code config} from epoch
      * {@code fromEpoch} to {@code toEpoch} (telling each epoch), where the strategy decides next.
+     * Under population-based training {@code stateFrom} names another trial whose model (as of
+     * epoch {@code fromEpoch - 1}, your checkpoint of it) this trial continues from, with its new
+     * config; otherwise it is -1 and the trial continues from its own.
      */
-    public record Work(int trialId, Config config, int fromEpoch, int toEpoch) {
+    public record Work(int trialId, Config config, int fromEpoch, int toEpoch, int stateFrom) {
+        /** Work that continues the trial's own model. */
+        public Work(int trialId, Config config, int fromEpoch, int toEpoch) {
+            this(trialId, config, fromEpoch, toEpoch, -1);
+        }
+
+        /** Whether the trial continues from another trial's model ({@link #stateFrom()}). */
+        public boolean copiesState() {
+            return stateFrom >= 0;
+        }
     }
 
     private final SearchSpace space;
@@ -93,6 +105,14 @@ public final class Study {
             targets.put(resume.trialId(), resume.targetEpoch());
             lastDecision.put(resume.trialId(), EpochDecision.CONTINUE);
             return Optional.of(new Work(resume.trialId(), configs.get(resume.trialId()), from, resume.targetEpoch()));
+        }
+        if (decision instanceof Decision.Exploit exploit) {
+            int from = epochsDone.get(exploit.trialId()) + 1;
+            configs.put(exploit.trialId(), exploit.config());
+            targets.put(exploit.trialId(), exploit.targetEpoch());
+            lastDecision.put(exploit.trialId(), EpochDecision.CONTINUE);
+            return Optional.of(new Work(exploit.trialId(), exploit.config(), from, exploit.targetEpoch(),
+                exploit.sourceTrialId()));
         }
         // done, or waiting with nothing training: no result will come to change the strategy's mind
         if (lastDecision.values().stream().noneMatch(d -> d == EpochDecision.CONTINUE)) {

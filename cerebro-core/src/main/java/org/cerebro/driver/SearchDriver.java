@@ -227,6 +227,11 @@ public final class SearchDriver {
                     kernel.runEpoch(resume.trialId());
                     released.granted(resume.trialId());
                     starved = false;
+                } else if (decision instanceof Decision.Exploit exploit) {
+                    kernel.exploit(exploit.trialId(), exploit.sourceTrialId(), exploit.config());
+                    kernel.runEpoch(exploit.trialId());
+                    released.granted(exploit.trialId());
+                    starved = false;
                 } else if (decision instanceof Decision.Done) {
                     done = true;
                     starved = true;
@@ -478,7 +483,7 @@ public final class SearchDriver {
             for (EpochOutcome outcome : trial.history()) {
                 if (!outcome.failed() && outcome.metrics().has(search.objective().metric())) {
                     epochs.add(new EpochRecord(outcome.epoch(), search.objective().score(outcome.metrics()),
-                        outcome.trainLoss(), outcome.metrics()));
+                        outcome.trainLoss(), outcome.metrics(), trial.configOf(outcome.epoch())));
                 }
             }
             results.add(new TrialResult(trial.id(), trial.config(), status(trial.phase()), epochs, trial.failure(),

@@ -172,6 +172,10 @@ public final class HtmlReport {
         }
         out.append("<th class=\"num\">val loss</th><th class=\"num\">epochs</th><th>status</th>");
         params.forEach(p -> out.append("<th>").append(escape(p)).append("</th>"));
+        boolean changes = result.trials().stream().anyMatch(t -> !configChanges(t).isEmpty());
+        if (changes) {
+            out.append("<th>config changes (population-based training)</th>");
+        }
         out.append("</tr>\n");
         for (int row = 0; row < shown.size(); row++) {
             TrialResult trial = shown.get(row);
@@ -191,10 +195,33 @@ public final class HtmlReport {
                 Object value = trial.config().values().get(p);
                 out.append("<td>").append(value == null ? "" : escape(Format.value(value))).append("</td>");
             }
+            if (changes) {
+                out.append("<td class=\"changes\">").append(escape(configChanges(trial))).append("</td>");
+            }
             out.append("</tr>\n");
         }
         out.append("</table>\n");
         truncationNote(shown.size(), result.trials().size(), "trials, the best first");
+    }
+
+    /** The epochs at which a trial's config changed and what changed, e.g. "from epoch 3: lr=0.012"; empty when none. */
+    static String configChanges(TrialResult trial) {
+        StringBuilder text = new StringBuilder();
+        org.cerebro.space.Config previous = null;
+        for (EpochRecord epoch : trial.epochs()) {
+            if (previous != null && !epoch.config().equals(previous)) {
+                List<String> changed = new ArrayList<>();
+                for (var entry : epoch.config().values().entrySet()) {
+                    if (!entry.getValue().equals(previous.values().get(entry.getKey()))) {
+                        changed.add(entry.getKey() + "=" + Format.value(entry.getValue()));
+                    }
+                }
+                text.append(text.isEmpty() ? "" : "; ").append("from epoch ").append(epoch.epoch()).append(": ")
+                    .append(String.join(", ", changed));
+            }
+            previous = epoch.config();
+        }
+        return text.toString();
     }
 
     /** A distinct, stable colour per trial (golden-angle hues). */

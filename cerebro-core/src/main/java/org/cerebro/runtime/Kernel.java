@@ -686,6 +686,21 @@ public final class Kernel implements AutoCloseable {
     }
 
     /**
+     * Paused trial {@code trialId} takes over paused trial {@code sourceId}'s state and goes on
+     * with {@code config}: its next unit restores the source's state under the new config.
+     *
+     * @throws IllegalStateException with an experiment directory (a resumed search could not
+     *                               rebuild the change yet), or unless both are paused at one epoch
+     */
+    public void exploit(int trialId, int sourceId, Config config) {
+        if (experiment != null) {
+            throw new IllegalStateException("trial=" + trialId + " cannot take over trial=" + sourceId + "'s state: a"
+                + " search with an experiment directory does not record such changes yet");
+        }
+        table.adopt(table.get(trialId), table.get(sourceId), config);
+    }
+
+    /**
      * Fails an idle trial for {@code reason} (a rule of the search's, such as a divergence limit)
      * and frees its state.
      */

@@ -83,7 +83,7 @@ public final class TrialTable {
      */
     public static final class Trial {
         private final int id;
-        private final Config config;
+        private Config config;
         private final long seed;
         private Phase phase = Phase.IDLE;
         private int epochsDone;
@@ -94,6 +94,8 @@ public final class TrialTable {
         private int worker = -1;
         private TrialState state = TrialState.NONE;
         private final List<EpochOutcome> history = new ArrayList<>();
+        /** The config each epoch of {@link #history} trained with (it changes when the trial exploits another). */
+        private final List<Config> historyConfigs = new ArrayList<>();
         private String failure;
 
         private Trial(int id, Config config, long seed, int partitions) {
@@ -108,9 +110,14 @@ public final class TrialTable {
             return id;
         }
 
-        /** Its hyperparameters. */
+        /** Its hyperparameters now (they change when it exploits another trial's state). */
         public Config config() {
             return config;
+        }
+
+        /** The config epoch {@code epoch} (1-based, ended) trained with. */
+        public Config configOf(int epoch) {
+            return historyConfigs.get(epoch - 1);
         }
 
         /** Its seed (its initial state derives from it). */
@@ -381,6 +388,7 @@ public final class TrialTable {
                 + outcome.trialId());
         }
         trial.history.add(outcome);
+        trial.historyConfigs.add(trial.config);
         trial.worker = -1;
         if (outcome.failed()) {
             fail(trial, outcome.failure());
@@ -397,6 +405,23 @@ public final class TrialTable {
     public void pause(Trial trial, TrialState state) {
         move(trial, Phase.PAUSED);
         trial.state = state;
+    }
+
+    /**
+     * Paused {@code trial} takes over paused {@code source}'s state and goes on with
+     * {@code config} (population-based training's exploit and explore). States as bytes are
+     * immutable, so both may hold the same bytes.
+     *
+     * @throws IllegalStateException unless both are paused at the same epoch with a state as bytes
+     */
+    public void adopt(Trial trial, Trial source, Config config) {
+        if (trial.phase != Phase.PAUSED || source.phase != Phase.PAUSED || trial.epochsDone != source.epochsDone
+            || !(source.state instanceof TrialState.Bytes)) {
+            throw new IllegalStateException(trial + " cannot take over the state of " + source + ": both must be paused"
+                + " at the same epoch, the source's state kept as bytes");
+        }
+        trial.state = source.state;
+        trial.config = config;
     }
 
     /** The trial failed for {@code reason}; its state is gone. */

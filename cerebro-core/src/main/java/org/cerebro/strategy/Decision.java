@@ -26,6 +26,20 @@ public sealed interface Decision {
     }
 
     /**
+     * Exploit and explore (population-based training): paused trial {@code trialId} takes over
+     * the state of trial {@code sourceTrialId} (parameters and optimizer state, as of the epoch
+     * both have trained to) and continues with {@code config}, training towards
+     * {@code targetEpoch}. Both trials must be paused at the same epoch.
+     *
+     * @param trialId       the paused trial that is replaced
+     * @param sourceTrialId the paused trial whose state it copies
+     * @param config        its hyperparameters from now on
+     * @param targetEpoch   the epoch at which the strategy will next decide about it
+     */
+    record Exploit(int trialId, int sourceTrialId, Config config, int targetEpoch) implements Decision {
+    }
+
+    /**
      * Nothing to start now: ask again after the next event. When no trial is running either, no
      * event will come: the search is over.
      */

@@ -14,6 +14,7 @@ import org.cerebro.space.SearchSpace;
  * Strategy.asha(1, 27, 3).maxTrials(100)               // rungs at 1, 3, 9, 27 epochs
  * Strategy.tpe(50, 10)                                 // 50 configs from TPE, 10 epochs each
  * Strategy.medianStopping(50, 20).gracePeriod(3)       // stop trials below the median
+ * Strategy.pbt(16, 20)                                 // population-based training
  * Strategy.asha(1, 27, 3).maxTrials(100).sampler(Sampler.tpe())   // ASHA with TPE (BOHB-like)
  * }</pre>
  *
@@ -87,6 +88,15 @@ public interface Strategy {
      */
     static MedianStopping medianStopping(int trials, int epochs) {
         return new MedianStopping(trials, epochs, 1, 3, Sampler.random());
+    }
+
+    /**
+     * Population-based training of {@code population} trials for {@code epochs} epochs, perturbing
+     * every 2 epochs (see {@link PopulationBasedTraining} for the rest of Ray Tune's defaults).
+     */
+    static PopulationBasedTraining pbt(int population, int epochs) {
+        Strategy.checkEpochs("epochs", epochs);
+        return new PopulationBasedTraining(population, epochs, Math.min(2, epochs), 0.25, 0.25, Sampler.random());
     }
 
     /** Hyperband with a maximum of {@code maxEpochs} (R) per trial and reduction factor {@code eta}. */

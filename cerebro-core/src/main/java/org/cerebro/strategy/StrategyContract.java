@@ -28,7 +28,8 @@ import org.cerebro.space.SearchSpace;
  * one, each value in its domain);</li>
  * <li>no trial trains past {@link Strategy#maxEpochs()}, and targets are in {@code [1, maxEpochs]};</li>
  * <li>only a paused trial is resumed, to a target beyond the epochs it trained: a stopped, failed or
- * running trial never is;</li>
+ * running trial never is; a trial takes over another's state only when both are paused at the
+ * same epoch;</li>
  * <li>it finishes (a {@link Decision.Wait} with no trial running ends a search, as does {@link Decision.Done});</li>
  * <li>decisions come only from the results it was told: the same seed and the same results in the
  * same order give the same decisions, in a second state made by {@link Strategy#begin}.</li>
@@ -124,6 +125,8 @@ public final class StrategyContract {
                         start(start, running);
                     } else if (decision instanceof Decision.Resume resume) {
                         resume(resume, running);
+                    } else if (decision instanceof Decision.Exploit exploit) {
+                        exploit(exploit, running);
                     } else if (decision instanceof Decision.Done) {
                         done = true;
                     } else if (decision instanceof Decision.Wait) {
@@ -168,26 +171,30 @@ public final class StrategyContract {
                 return;
             }
             checkTarget(id, start.targetEpoch(), 0);
+            checkConfig(id, start.config());
+            configs.put(id, start.config());
+            trained.put(id, 0);
+            targets.put(id, start.targetEpoch());
+            running.add(id);
+        }
+
+        void checkConfig(int id, Config config) {
             java.util.Map<String, Object> seen = new java.util.LinkedHashMap<>();
             for (HParam<?> param : space.params()) {
-                Object value = start.config().values().get(param.name());
+                Object value = config.values().get(param.name());
                 boolean active = param.activeGiven(seen);
                 if (value != null) {
                     seen.put(param.name(), value);
                 }
                 if (value == null && active) {
-                    violation("trial " + id + "'s config " + start.config() + " lacks " + param.name());
+                    violation("trial " + id + "'s config " + config + " lacks " + param.name());
                 } else if (value != null && !active) {
-                    violation("trial " + id + "'s config " + start.config() + " has " + param.name() + ", inactive"
+                    violation("trial " + id + "'s config " + config + " has " + param.name() + ", inactive"
                         + " unless " + param.parent() + " is in " + param.parentValues());
                 } else if (value != null && !param.contains(value)) {
                     violation("trial " + id + "'s " + param.name() + "=" + value + " is outside " + param);
                 }
             }
-            configs.put(id, start.config());
-            trained.put(id, 0);
-            targets.put(id, start.targetEpoch());
-            running.add(id);
         }
 
         void resume(Decision.Resume resume, List<Integer> running) {
@@ -204,6 +211,18 @@ public final class StrategyContract {
                 targets.put(id, resume.targetEpoch());
                 running.add(id);
             }
+        }
+
+        void exploit(Decision.Exploit exploit, List<Integer> running) {
+            int source = exploit.sourceTrialId();
+            if (!paused.contains(source) || !trained.get(source).equals(trained.get(exploit.trialId()))) {
+                violation("trial " + exploit.trialId() + " takes over trial " + source + "'s state, which is not paused"
+                    + " at the same epoch (paused: " + paused + ")");
+                return;
+            }
+            checkConfig(exploit.trialId(), exploit.config());
+            resume(new Decision.Resume(exploit.trialId(), exploit.targetEpoch()), running);
+            configs.put(exploit.trialId(), exploit.config());
         }
 
         void checkTarget(int id, int target, int done) {

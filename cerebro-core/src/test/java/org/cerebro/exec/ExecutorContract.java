@@ -113,7 +113,8 @@ public abstract class ExecutorContract {
 
     @Test
     void resultsEqualTheSequentialExecutorsForTheSameSeed() {
-        for (Strategy strategy : List.of(Strategy.grid(2), Strategy.random(5, 3), Strategy.hyperband(9, 3))) {
+        for (Strategy strategy : List.of(Strategy.grid(2), Strategy.random(5, 3), Strategy.hyperband(9, 3),
+                Strategy.pbt(4, 4).mutations("lr"))) { // PBT: trials take over others' states mid-search
             SearchResult expected = run(strategy, new SequentialExecutor(), new MlpTrainable());
             SearchResult actual = run(strategy, newExecutor(2), new MlpTrainable());
             assertEquals(expected.trials(), actual.trials(), strategy.describe());

@@ -27,6 +27,7 @@ final class StrategySimulator {
     final Map<Integer, Config> configs = new HashMap<>();
     final Map<Integer, Map<Integer, Double>> scores = new HashMap<>();
     final List<String> log = new ArrayList<>();
+    final List<Decision.Exploit> exploits = new ArrayList<>();
     long epochsRun;
     long decisions;
 
@@ -50,6 +51,11 @@ final class StrategySimulator {
                     check.promoted(r.trialId(), at, scores.get(r.trialId()).get(at));
                     targets.put(r.trialId(), r.targetEpoch());
                     active.add(r.trialId());
+                } else if (d instanceof Decision.Exploit e) {
+                    configs.put(e.trialId(), e.config());
+                    exploits.add(e);
+                    targets.put(e.trialId(), e.targetEpoch());
+                    active.add(e.trialId());
                 } else if (d instanceof Decision.Done) {
                     done = true;
                 } else {

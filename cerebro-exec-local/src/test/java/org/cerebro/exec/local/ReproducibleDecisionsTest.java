@@ -97,4 +97,22 @@ class ReproducibleDecisionsTest {
             assertTrue(first.trials().stream().anyMatch(t -> t.epochsCompleted() > 1), "ASHA promoted someone");
         }
     }
+
+    @Test
+    void populationBasedTrainingMakesTheSameExploitsHoweverTheWorkersAreTimed() {
+        try (Dataset train = MlpTrainableTest.blobs(400, 1); Dataset validation = MlpTrainableTest.blobs(100, 2)) {
+            java.util.function.Supplier<SearchResult> run = () -> Cerebro.search(SearchSpace.of(
+                    HParam.logUniform("lr", 0.001, 0.5), HParam.uniform("momentum", 0.0, 0.95), HParam.choice("hidden", 0, 8)))
+                .trainable(new Jittery()).data(train, validation).strategy(Strategy.pbt(6, 6))
+                .objective(Objective.maximize("accuracy")).seed(5).partitions(4).executor(LocalExecutor.cpus(2))
+                .progress(false).run();
+            SearchResult first = run.get();
+            SearchResult second = run.get();
+            SearchResult third = run.get();
+            assertEquals(first.trials(), second.trials(), "same exploits, configs per epoch and metrics");
+            assertEquals(first.trials(), third.trials());
+            assertTrue(first.trials().stream().anyMatch(t -> t.epochs().stream().map(e -> e.config()).distinct().count() > 1),
+                "some trial took another's state and a new config");
+        }
+    }
 }
