@@ -31,18 +31,20 @@ import org.cerebro.space.Seeds;
  * <p>{@link #constantLiar(boolean)} (off by default, as in Optuna) counts the trials still
  * running, which have a config but no score yet, as the worst observations: with many trials in
  * flight (MOP keeps two per worker) the sampler then does not propose near-copies of the configs
- * already being tried. Not built: the multivariate variant. Immutable.
+ * already being tried. {@link #multivariate(boolean)} (off by default, as in Optuna) models the
+ * parameters jointly. Immutable.
  */
 public final class Tpe implements Sampler {
-    static final Tpe DEFAULTS = new Tpe(10, 24, 1.0, false);
+    static final Tpe DEFAULTS = new Tpe(10, 24, 1.0, false, false);
     private static final int FULL_WEIGHT_TRIALS = 25;
 
     private final int startupTrials;
     private final int candidates;
     private final double priorWeight;
     private final boolean constantLiar;
+    private final boolean multivariate;
 
-    private Tpe(int startupTrials, int candidates, double priorWeight, boolean constantLiar) {
+    private Tpe(int startupTrials, int candidates, double priorWeight, boolean constantLiar, boolean multivariate) {
         if (startupTrials < 2 || candidates < 1 || !(priorWeight > 0) || !Double.isFinite(priorWeight)) {
             throw new IllegalArgumentException("tpe startupTrials=" + startupTrials + " candidates=" + candidates
                 + " priorWeight=" + priorWeight + " expected >= 2, >= 1 and a finite weight > 0");
@@ -51,26 +53,37 @@ public final class Tpe implements Sampler {
         this.candidates = candidates;
         this.priorWeight = priorWeight;
         this.constantLiar = constantLiar;
+        this.multivariate = multivariate;
     }
 
     /** Random trials before the model is used (default 10, at least 2). */
     public Tpe startupTrials(int trials) {
-        return new Tpe(trials, candidates, priorWeight, constantLiar);
+        return new Tpe(trials, candidates, priorWeight, constantLiar, multivariate);
     }
 
     /** Values drawn from the good estimator per decision (default 24). */
     public Tpe candidates(int count) {
-        return new Tpe(startupTrials, count, priorWeight, constantLiar);
+        return new Tpe(startupTrials, count, priorWeight, constantLiar, multivariate);
     }
 
     /** Weight of the prior component of every estimator (default 1). */
     public Tpe priorWeight(double weight) {
-        return new Tpe(startupTrials, candidates, weight, constantLiar);
+        return new Tpe(startupTrials, candidates, weight, constantLiar, multivariate);
     }
 
     /** Whether trials still running count as the worst observations (default false). */
     public Tpe constantLiar(boolean on) {
-        return new Tpe(startupTrials, candidates, priorWeight, on);
+        return new Tpe(startupTrials, candidates, priorWeight, on, multivariate);
+    }
+
+    /**
+     * Whether the parameters (those always present) are modelled jointly (default false, as in
+     * Optuna): one Parzen estimator over all of them, each observation a product kernel with
+     * Scott-like bandwidths {@code 0.2 n^(-1/(d+4))} of each range, so interactions between
+     * parameters are learnt; conditional parameters stay univariate.
+     */
+    public Tpe multivariate(boolean on) {
+        return new Tpe(startupTrials, candidates, priorWeight, constantLiar, on);
     }
 
     /** Random trials before the model is used. */
@@ -86,7 +99,7 @@ public final class Tpe implements Sampler {
     @Override
     public String describe() {
         return "tpe(startup=" + startupTrials + ", candidates=" + candidates + ", priorWeight=" + priorWeight
-            + (constantLiar ? ", constantLiar" : "") + ")";
+            + (constantLiar ? ", constantLiar" : "") + (multivariate ? ", multivariate" : "") + ")";
     }
 
     @Override
@@ -97,12 +110,12 @@ public final class Tpe implements Sampler {
     @Override
     public boolean equals(Object o) {
         return o instanceof Tpe t && t.startupTrials == startupTrials && t.candidates == candidates
-            && t.priorWeight == priorWeight && t.constantLiar == constantLiar;
+            && t.priorWeight == priorWeight && t.constantLiar == constantLiar && t.multivariate == multivariate;
     }
 
     @Override
     public int hashCode() {
-        return java.util.Objects.hash(startupTrials, candidates, priorWeight, constantLiar);
+        return java.util.Objects.hash(startupTrials, candidates, priorWeight, constantLiar, multivariate);
     }
 
     /** {@code gamma(n)}: how many of n scored trials are the good ones. */
@@ -196,9 +209,34 @@ public final class Tpe implements Sampler {
             double[] ages = ageWeights(n);
             Map<String, Object> chosen = new LinkedHashMap<>();
             long trialSeed = Seeds.mix(Seeds.mix(seed, 0x7e5L), trialId);
+            Map<String, Object> joint = Map.of();
+            if (multivariate) {
+                List<HParam<?>> group = space.params().stream()
+                    .filter(p -> p.parent() == null && p.kind() != HParam.Kind.CONSTANT).toList();
+                if (!group.isEmpty()) {
+                    JointParzen good = new JointParzen(group, observed, isGood, true, ages, priorWeight);
+                    JointParzen bad = new JointParzen(group, observed, isGood, false, ages, priorWeight);
+                    SplittableRandom random = new SplittableRandom(Seeds.mix(trialSeed, 0x301L));
+                    double[][] best = null;
+                    double bestRatio = Double.NEGATIVE_INFINITY;
+                    for (int c = 0; c < candidates; c++) {
+                        double[][] x = good.sample(random);
+                        double ratio = good.logDensity(x) - bad.logDensity(x);
+                        if (ratio > bestRatio) {
+                            bestRatio = ratio;
+                            best = x;
+                        }
+                    }
+                    joint = good.values(best);
+                }
+            }
             for (HParam<?> param : space.params()) {
                 if (!param.activeGiven(chosen)) {
                     continue; // a conditional parameter whose parent took another value does not exist here
+                }
+                if (joint.containsKey(param.name())) {
+                    chosen.put(param.name(), joint.get(param.name()));
+                    continue;
                 }
                 SplittableRandom random = new SplittableRandom(Seeds.mix(trialSeed, Seeds.hash(param.name())));
                 chosen.put(param.name(), choose(param, observed, isGood, ages, random));
@@ -378,6 +416,164 @@ public final class Tpe implements Sampler {
                 sum += Math.exp(term - max);
             }
             return max + Math.log(sum);
+        }
+    }
+
+    /**
+     * The multivariate estimator: a mixture over the observations of one group (and the prior) of
+     * product kernels, a truncated Gaussian per numeric parameter (bandwidth
+     * {@code 0.2 n^(-1/(d+4))} of its range, Optuna's multivariate rule) and a categorical
+     * distribution per choice (the observed value weighted up from the prior's uniform share).
+     * A point is {@code double[d][1]}: a model coordinate, or a choice's index.
+     */
+    static final class JointParzen {
+        private final List<HParam<?>> params;
+        private final double[][] mus;      // [component][dimension]: coordinate or choice index
+        private final double[] sigmas;     // per numeric dimension (the prior: its range)
+        private final double[] weights;
+        private final double priorWeight;
+        private final int n;
+
+        JointParzen(List<HParam<?>> params, List<Config> observed, boolean[] isGood, boolean good, double[] ages,
+                    double priorWeight) {
+            this.params = params;
+            this.priorWeight = priorWeight;
+            List<double[]> points = new ArrayList<>();
+            List<Double> w = new ArrayList<>();
+            for (int i = 0; i < observed.size(); i++) {
+                if (isGood[i] != good) {
+                    continue;
+                }
+                double[] point = new double[params.size()];
+                for (int d = 0; d < params.size(); d++) {
+                    HParam<?> param = params.get(d);
+                    Object value = observed.get(i).values().get(param.name());
+                    point[d] = param.kind() == HParam.Kind.CHOICE ? param.values().indexOf(value) : param.coordinate(value);
+                }
+                points.add(point);
+                w.add(ages[i]);
+            }
+            this.n = points.size();
+            this.mus = new double[n + 1][];
+            for (int i = 0; i < n; i++) {
+                mus[i] = points.get(i);
+            }
+            mus[n] = new double[params.size()];
+            this.sigmas = new double[params.size()];
+            double scott = 0.2 * Math.pow(Math.max(n, 1), -1.0 / (params.size() + 4));
+            for (int d = 0; d < params.size(); d++) {
+                HParam<?> param = params.get(d);
+                if (param.kind() != HParam.Kind.CHOICE) {
+                    sigmas[d] = scott * (param.highCoordinate() - param.lowCoordinate());
+                    mus[n][d] = (param.lowCoordinate() + param.highCoordinate()) / 2;
+                }
+            }
+            this.weights = new double[n + 1];
+            double total = priorWeight;
+            for (double weight : w) {
+                total += weight;
+            }
+            for (int i = 0; i < n; i++) {
+                weights[i] = w.get(i) / total;
+            }
+            weights[n] = priorWeight / total;
+        }
+
+        private double sigma(int component, int d) {
+            HParam<?> param = params.get(d);
+            return component == n ? param.highCoordinate() - param.lowCoordinate() : sigmas[d];
+        }
+
+        /** The probability that component {@code k} gives choice {@code c} of dimension {@code d}. */
+        private double choiceProbability(int k, int d, int c) {
+            int choices = params.get(d).values().size();
+            if (k == n) {
+                return 1.0 / choices;
+            }
+            double p = priorWeight / choices + (c == (int) mus[k][d] ? 1 : 0);
+            return p / (priorWeight + 1);
+        }
+
+        double[][] sample(SplittableRandom random) {
+            double u = random.nextDouble();
+            int k = n;
+            double cumulative = 0;
+            for (int i = 0; i <= n; i++) {
+                cumulative += weights[i];
+                if (u < cumulative) {
+                    k = i;
+                    break;
+                }
+            }
+            double[][] x = new double[params.size()][1];
+            for (int d = 0; d < params.size(); d++) {
+                HParam<?> param = params.get(d);
+                if (param.kind() == HParam.Kind.CHOICE) {
+                    int choices = param.values().size();
+                    double v = random.nextDouble();
+                    double acc = 0;
+                    int pick = choices - 1;
+                    for (int c = 0; c < choices; c++) {
+                        acc += choiceProbability(k, d, c);
+                        if (v < acc) {
+                            pick = c;
+                            break;
+                        }
+                    }
+                    x[d][0] = pick;
+                } else {
+                    double low = param.lowCoordinate();
+                    double high = param.highCoordinate();
+                    double value = Math.max(low, Math.min(high, mus[k][d]));
+                    for (int attempt = 0; attempt < 100; attempt++) {
+                        double candidate = mus[k][d] + sigma(k, d) * random.nextGaussian();
+                        if (candidate >= low && candidate <= high) {
+                            value = candidate;
+                            break;
+                        }
+                    }
+                    x[d][0] = value;
+                }
+            }
+            return x;
+        }
+
+        double logDensity(double[][] x) {
+            double[] terms = new double[n + 1];
+            double max = Double.NEGATIVE_INFINITY;
+            for (int k = 0; k <= n; k++) {
+                double term = Math.log(weights[k]);
+                for (int d = 0; d < params.size(); d++) {
+                    HParam<?> param = params.get(d);
+                    if (param.kind() == HParam.Kind.CHOICE) {
+                        term += Math.log(choiceProbability(k, d, (int) x[d][0]));
+                    } else {
+                        double sigma = sigma(k, d);
+                        double z = (x[d][0] - mus[k][d]) / sigma;
+                        double mass = Normal.cdf((param.highCoordinate() - mus[k][d]) / sigma)
+                            - Normal.cdf((param.lowCoordinate() - mus[k][d]) / sigma);
+                        term += -0.5 * z * z - Normal.LOG_SQRT_2PI - Math.log(sigma) - Math.log(Math.max(mass, 1e-300));
+                    }
+                }
+                terms[k] = term;
+                max = Math.max(max, term);
+            }
+            double sum = 0;
+            for (double term : terms) {
+                sum += Math.exp(term - max);
+            }
+            return max + Math.log(sum);
+        }
+
+        /** The parameter values of point {@code x}. */
+        Map<String, Object> values(double[][] x) {
+            Map<String, Object> values = new LinkedHashMap<>();
+            for (int d = 0; d < params.size(); d++) {
+                HParam<?> param = params.get(d);
+                values.put(param.name(), param.kind() == HParam.Kind.CHOICE ? param.values().get((int) x[d][0])
+                    : param.atCoordinate(x[d][0]));
+            }
+            return values;
         }
     }
 

@@ -177,4 +177,18 @@ class TpeTest {
         double mean = sum / 12;
         return Math.sqrt(squares / 12 - mean * mean);
     }
+
+    @Test
+    void theMultivariateVariantGivesValidDeterministicConfigsAndBeatsRandom() {
+        Tpe joint = Sampler.tpe().multivariate(true);
+        assertTrue(joint.describe().contains("multivariate"), joint.describe());
+        SearchSpace mixed = SearchSpace.of(HParam.logUniform("lr", 1e-4, 1.0), HParam.intRange("units", 8, 64),
+            HParam.choice("act", "relu", "tanh"), HParam.uniform("m", 0.5, 0.99).when("act", "relu"),
+            HParam.constant("batch", 32));
+        StrategyContract.verify(Strategy.random(25, 2).sampler(joint), mixed);
+        StrategyContract.verify(Strategy.asha(1, 9, 3).maxTrials(25).sampler(joint.constantLiar(true)), mixed);
+        double tpe = medianBest(Strategy.random(60, 1).sampler(joint), BRANIN, TpeTest::branin2);
+        double random = medianBest(Strategy.random(60, 1), BRANIN, TpeTest::branin2);
+        assertTrue(tpe < 0.8 * random, "multivariate TPE median best " + tpe + " vs random " + random);
+    }
 }

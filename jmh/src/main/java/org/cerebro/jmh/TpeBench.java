@@ -143,12 +143,15 @@ public final class TpeBench {
         System.out.println("== " + title + ", 60 trials, 20 seeds: median of the best (noise-free) value found");
         // one worker: each trial's result is known before the next is proposed; 8 workers: MOP keeps
         // 16 trials in flight, so a proposal sees fewer results (the constant liar's case)
-        for (String sampler : List.of("random", "tpe", "tpe, 16 in flight", "tpe + constant liar, 16 in flight")) {
+        for (String sampler : List.of("random", "tpe", "tpe multivariate", "tpe, 16 in flight",
+                "tpe + constant liar, 16 in flight")) {
             List<Double> bests = new ArrayList<>();
             for (long seed = 0; seed < 20; seed++) {
                 org.cerebro.strategy.Strategy strategy = sampler.equals("random") ? Strategy.random(60, 1)
                     : sampler.contains("liar") ? Strategy.random(60, 1).sampler(org.cerebro.strategy.Sampler.tpe()
-                    .constantLiar(true)) : Strategy.tpe(60, 1);
+                    .constantLiar(true))
+                    : sampler.contains("multivariate") ? Strategy.random(60, 1).sampler(org.cerebro.strategy.Sampler.tpe()
+                    .multivariate(true)) : Strategy.tpe(60, 1);
                 org.cerebro.exec.Executor executor = sampler.contains("in flight") ? LocalExecutor.cpus(8)
                     : new SequentialExecutor();
                 SearchResult result = Cerebro.search(space).trainable(new ObjectiveTrainable("objective", objective))
