@@ -3,23 +3,17 @@ package org.cerebro.exec.local;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.util.concurrent.ThreadLocalRandom;
 import org.cerebro.Cerebro;
 import org.cerebro.Objective;
 import org.cerebro.SearchBuilder;
 import org.cerebro.SearchResult;
 import org.cerebro.data.Dataset;
-import org.cerebro.space.Config;
 import org.cerebro.space.HParam;
 import org.cerebro.space.SearchSpace;
 import org.cerebro.strategy.Sampler;
 import org.cerebro.strategy.Strategy;
-import org.cerebro.train.DataSpec;
-import org.cerebro.train.Metrics;
-import org.cerebro.train.MlpTrainable;
+import org.cerebro.testing.DelayedMlp;
 import org.cerebro.train.MlpTrainableTest;
-import org.cerebro.train.Trainable;
-import org.cerebro.train.TrainableState;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,59 +22,10 @@ import org.junit.jupiter.api.Test;
  * the scores in the order it sees them) makes the same decisions and gives the same results.
  */
 class ReproducibleDecisionsTest {
-    /** The pure-Java MLP whose passes sleep a random 0-15 ms: results depend only on the config, timing on chance. */
-    public static final class Jittery implements Trainable {
-        private final MlpTrainable inner = new MlpTrainable();
-
-        @Override
-        public String name() {
-            return "jittery-mlp";
-        }
-
-        @Override
-        public TrainableState init(Config config, long seed, DataSpec data) {
-            return wrap(inner.init(config, seed, data));
-        }
-
-        @Override
-        public TrainableState restore(Config config, DataSpec data, byte[] bytes) {
-            return wrap(inner.restore(config, data, bytes));
-        }
-
-        private static TrainableState wrap(TrainableState state) {
-            return new TrainableState() {
-                @Override
-                public double trainPass(Dataset partition) {
-                    try {
-                        Thread.sleep(ThreadLocalRandom.current().nextInt(16));
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    return state.trainPass(partition);
-                }
-
-                @Override
-                public Metrics evaluate(Dataset data) {
-                    return state.evaluate(data);
-                }
-
-                @Override
-                public byte[] toBytes() {
-                    return state.toBytes();
-                }
-
-                @Override
-                public void close() {
-                    state.close();
-                }
-            };
-        }
-    }
-
     private static SearchBuilder search(Dataset train, Dataset validation) {
         return Cerebro.search(SearchSpace.of(HParam.logUniform("lr", 0.005, 0.5), HParam.choice("hidden", 0, 8),
                 HParam.choice("batch_size", 16, 32)))
-            .trainable(new Jittery()).data(train, validation)
+            .trainable(new DelayedMlp.Jittery()).data(train, validation)
             .strategy(Strategy.asha(1, 9, 3).maxTrials(18).sampler(Sampler.tpe().startupTrials(6)))
             .objective(Objective.maximize("accuracy")).seed(11).partitions(4).executor(LocalExecutor.cpus(2))
             .progress(false);
@@ -103,7 +48,7 @@ class ReproducibleDecisionsTest {
         try (Dataset train = MlpTrainableTest.blobs(400, 1); Dataset validation = MlpTrainableTest.blobs(100, 2)) {
             java.util.function.Supplier<SearchResult> run = () -> Cerebro.search(SearchSpace.of(
                     HParam.logUniform("lr", 0.001, 0.5), HParam.uniform("momentum", 0.0, 0.95), HParam.choice("hidden", 0, 8)))
-                .trainable(new Jittery()).data(train, validation).strategy(Strategy.pbt(6, 6))
+                .trainable(new DelayedMlp.Jittery()).data(train, validation).strategy(Strategy.pbt(6, 6))
                 .objective(Objective.maximize("accuracy")).seed(5).partitions(4).executor(LocalExecutor.cpus(2))
                 .progress(false).run();
             SearchResult first = run.get();

@@ -27,6 +27,7 @@ import org.cerebro.exec.local.LocalExecutor;
 import org.cerebro.space.HParam;
 import org.cerebro.space.SearchSpace;
 import org.cerebro.strategy.Strategy;
+import org.cerebro.testing.DelayedMlp;
 import org.cerebro.testing.TestData;
 import org.cerebro.train.Trainable;
 import org.junit.jupiter.api.AfterAll;
@@ -99,15 +100,15 @@ class SparkMnistTest {
     void anExecutorKilledMidUnitCostsThatUnitOnlyAndTheResultsMatchAFaultFreeRun() throws Exception {
         Path data = TestData.dir();
         try (Dataset train = train(data); Dataset validation = validation(data)) {
-            SearchResult faultFree = search(train, validation, new SlowMlp(), new SequentialExecutor()).run();
+            SearchResult faultFree = search(train, validation, new DelayedMlp.Slow(), new SequentialExecutor()).run();
             SparkExecutor executor = SparkExecutor.on(spark).workers(2);
             AtomicInteger done = new AtomicInteger();
             AtomicReference<ProcessHandle> killed = new AtomicReference<>();
-            SearchResult result = search(train, validation, new SlowMlp(), executor).listener(new SearchListener() {
+            SearchResult result = search(train, validation, new DelayedMlp.Slow(), executor).listener(new SearchListener() {
                 @Override
                 public void unitDone(UnitRecord unit, int partitions) {
                     if (done.incrementAndGet() == 5) {
-                        // the other worker's unit started at least a job's overhead ago and sleeps 400 ms
+                        // the other worker's unit started at least a job's overhead ago and sleeps DelayedMlp.Slow.MILLIS
                         ProcessHandle victim = executorProcess(unit.worker() == 0 ? "1" : "0");
                         victim.destroyForcibly(); // SIGKILL
                         killed.set(victim);
