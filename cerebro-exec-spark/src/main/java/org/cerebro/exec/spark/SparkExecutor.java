@@ -422,7 +422,15 @@ public final class SparkExecutor implements Executor {
         }
         byte[] unit = UnitCodec.unit(work);
         long startNanos = System.nanoTime();
-        threads.execute(() -> events.add(new WorkerEvent.UnitDone(worker, work, complete(worker, work, unit, startNanos))));
+        threads.execute(() -> {
+            UnitResult result;
+            try {
+                result = complete(worker, work, unit, startNanos);
+            } catch (Throwable e) { // an Error on this thread: the kernel must still hear of the unit
+                result = UnitResult.fatal(e, startNanos, System.nanoTime());
+            }
+            events.add(new WorkerEvent.UnitDone(worker, work, result));
+        });
     }
 
     /** Runs the unit's job and turns its reply into a result, checkpointing the state here when the journal is durable. */
