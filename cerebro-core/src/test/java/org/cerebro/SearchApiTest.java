@@ -108,25 +108,10 @@ class SearchApiTest {
             if (config.get(HParam.choice("batch_size", 16, 32)) == 32) {
                 return state;
             }
-            return new TrainableState() {
+            return new org.cerebro.testing.ForwardingState(state) {
                 @Override
                 public double trainPass(Dataset partition) {
                     return Double.NaN;
-                }
-
-                @Override
-                public Metrics evaluate(Dataset v) {
-                    return state.evaluate(v);
-                }
-
-                @Override
-                public byte[] toBytes() {
-                    return state.toBytes();
-                }
-
-                @Override
-                public void close() {
-                    state.close();
                 }
             };
         }

@@ -99,25 +99,6 @@ public final class SearchSpace {
     }
 
     /**
-     * {@code config} with the parameters inactive under its own values removed, in declaration
-     * order (a sampler that proposes every parameter at once keeps only those that exist).
-     */
-    public Config activeOnly(Map<String, ?> proposed) {
-        Map<String, Object> values = new LinkedHashMap<>();
-        for (HParam<?> p : params) {
-            if (proposed.containsKey(p.name()) && p.activeGiven(values)) {
-                values.put(p.name(), proposed.get(p.name()));
-            }
-        }
-        return Config.of(values);
-    }
-
-    /** Whether any parameter is conditional. */
-    public boolean hasConditions() {
-        return !linked.isEmpty();
-    }
-
-    /**
      * Number of grid points: the product of every parameter's grid size; with conditional
      * parameters, the combinations of the linked parameters (only those active) times the product
      * of the others.

@@ -244,25 +244,15 @@ public abstract class ExecutorContract {
         }
     }
 
-    record Diverging(TrainableState inner) implements TrainableState {
+    /** A state whose passes diverge (a NaN loss): its trial fails, the others go on. */
+    static final class Diverging extends org.cerebro.testing.ForwardingState {
+        Diverging(TrainableState inner) {
+            super(inner);
+        }
+
         @Override
         public double trainPass(Dataset partition) {
             return Double.NaN;
-        }
-
-        @Override
-        public org.cerebro.train.Metrics evaluate(Dataset v) {
-            return inner.evaluate(v);
-        }
-
-        @Override
-        public byte[] toBytes() {
-            return inner.toBytes();
-        }
-
-        @Override
-        public void close() {
-            inner.close();
         }
     }
 

@@ -1,7 +1,6 @@
 package org.cerebro.space;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -51,7 +50,6 @@ class ConditionalParamsTest {
         SearchSpace plain = SearchSpace.of(OPTIMIZER, HParam.choice("momentum", 0.0, 0.5, 0.9), LR);
         assertEquals(12, plain.gridSize());
         assertEquals(Config.of(java.util.Map.of("optimizer", "sgd", "momentum", 0.0, "lr", 0.1)), plain.gridPoint(1));
-        assertFalse(plain.hasConditions());
     }
 
     @Test

@@ -191,4 +191,39 @@ class TpeTest {
         double random = medianBest(Strategy.random(60, 1), BRANIN, TpeTest::branin2);
         assertTrue(tpe < 0.8 * random, "multivariate TPE median best " + tpe + " vs random " + random);
     }
+
+    @Test
+    void onlyTheMultivariateModelSeesAnInteractionBetweenParameters() {
+        // good trials at (0.1, 0.1) and (0.9, 0.9): on the diagonal, yet each parameter alone is as
+        // likely at 0.1 as at 0.9
+        HParam<Double> x = HParam.uniform("x", 0, 1);
+        HParam<Double> y = HParam.uniform("y", 0, 1);
+        List<Config> observed = List.of(Config.of(java.util.Map.of("x", 0.1, "y", 0.1)),
+            Config.of(java.util.Map.of("x", 0.9, "y", 0.9)));
+        boolean[] good = {true, true};
+        double[] ages = {1, 1};
+        Tpe.JointParzen joint = new Tpe.JointParzen(List.of(x, y), observed, good, true, ages, 1.0);
+        double onDiagonal = joint.logDensity(new double[][] {{0.1}, {0.1}});
+        double offDiagonal = joint.logDensity(new double[][] {{0.1}, {0.9}});
+        assertTrue(onDiagonal - offDiagonal > 2, "joint: " + onDiagonal + " vs " + offDiagonal);
+        Tpe.Parzen alone = new Tpe.Parzen(List.of(0.1, 0.9), List.of(1.0, 1.0), 1.0, 0, 1);
+        double productOn = alone.logDensity(0.1) + alone.logDensity(0.1);
+        double productOff = alone.logDensity(0.1) + alone.logDensity(0.9);
+        assertEquals(productOn, productOff, 1e-9, "per parameter the two points are alike");
+        // and the option changes what the sampler proposes once the model is used
+        SearchSpace square = SearchSpace.of(x, y);
+        SamplerState a = Sampler.tpe().multivariate(true).begin(square, 4);
+        SamplerState b = Sampler.tpe().begin(square, 4);
+        boolean differs = false;
+        for (int id = 0; id < 20; id++) {
+            Config ca = a.next(id);
+            Config cb = b.next(id);
+            double score = -Math.abs((Double) ca.values().get("x") - (Double) ca.values().get("y"));
+            a.observe(id, 1, score);
+            b.observe(id, 1, -Math.abs((Double) cb.values().get("x") - (Double) cb.values().get("y")));
+            assertEquals(id < 10, ca.equals(cb), "trial " + id + ": the same random start, then different models");
+            differs |= !ca.equals(cb);
+        }
+        assertTrue(differs);
+    }
 }

@@ -5,7 +5,6 @@ import java.util.function.LongSupplier;
 import org.cerebro.data.Dataset;
 import org.cerebro.space.Config;
 import org.cerebro.train.DataSpec;
-import org.cerebro.train.Metrics;
 import org.cerebro.train.MlpTrainable;
 import org.cerebro.train.Trainable;
 import org.cerebro.train.TrainableState;
@@ -57,11 +56,9 @@ public class DelayedMlp implements Trainable {
         return new Delayed(inner.restore(config, data, bytes));
     }
 
-    private final class Delayed implements TrainableState {
-        private final TrainableState state;
-
+    private final class Delayed extends ForwardingState {
         Delayed(TrainableState state) {
-            this.state = state;
+            super(state);
         }
 
         @Override
@@ -72,22 +69,7 @@ public class DelayedMlp implements Trainable {
                 Thread.currentThread().interrupt();
                 throw new IllegalStateException("interrupted while training", e);
             }
-            return state.trainPass(partition);
-        }
-
-        @Override
-        public Metrics evaluate(Dataset validation) {
-            return state.evaluate(validation);
-        }
-
-        @Override
-        public byte[] toBytes() {
-            return state.toBytes();
-        }
-
-        @Override
-        public void close() {
-            state.close();
+            return super.trainPass(partition);
         }
     }
 }

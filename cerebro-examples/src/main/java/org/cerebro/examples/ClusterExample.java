@@ -10,8 +10,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.cerebro.Cerebro;
 import org.cerebro.Objective;
+import org.cerebro.SearchBuilder;
 import org.cerebro.djl.DjlTrainable;
 import org.cerebro.djl.Zoo;
+import org.cerebro.exec.Executor;
 import org.cerebro.exec.cluster.ClusterExecutor;
 import org.cerebro.exec.cluster.WorkerDaemon;
 import org.cerebro.jvm.JvmFlags;
@@ -46,17 +48,8 @@ public final class ClusterExample {
         try (Mnist data = new Mnist(dataDir, run.options.getInt("train-records", 12_000), 4)) {
             String[] addresses = {startWorker(workers, workDir, secretFile, 0), startWorker(workers, workDir, secretFile, 1)};
             System.out.println("workers: " + String.join(", ", addresses));
-            SearchSpace space = SearchSpace.of(
-                HParam.choice("width", 64, 256),
-                HParam.choice("lr", 1e-3, 3e-3),
-                HParam.constant("batch_size", 64));
             ClusterExecutor cluster = ClusterExecutor.connect(addresses).secretFile(secretFile);
-            run.run(run.configure(Cerebro.search(space)
-                .trainable(new DjlTrainable(Zoo.mlp()))
-                .data(data.train(), data.validation())
-                .test(data.test())
-                .strategy(run.strategy("grid", run.epochs(2), run.trials(4)))
-                .objective(Objective.maximize("accuracy")), 4, null, cluster).build());
+            run.run(grid(run, data, cluster).build());
             System.out.printf("data placement: %.1f MB sent in %.2f s%n", cluster.bytesSent() / 1e6,
                 cluster.setUpTime().toNanos() / 1e9);
         } finally {
@@ -69,6 +62,23 @@ public final class ClusterExample {
                 }
             }
         }
+    }
+
+    /**
+     * The search this example and {@link SparkExample} run on their executors: a grid of DJL MLPs
+     * (width 64/256, learning rate 1e-3/3e-3) on MNIST, 2 epochs unless the options say otherwise.
+     */
+    static SearchBuilder grid(ExampleRun run, Mnist data, Executor executor) {
+        SearchSpace space = SearchSpace.of(
+            HParam.choice("width", 64, 256),
+            HParam.choice("lr", 1e-3, 3e-3),
+            HParam.constant("batch_size", 64));
+        return run.configure(Cerebro.search(space)
+            .trainable(new DjlTrainable(Zoo.mlp()))
+            .data(data.train(), data.validation())
+            .test(data.test())
+            .strategy(run.strategy("grid", run.epochs(2), run.trials(4)))
+            .objective(Objective.maximize("accuracy")), 4, null, executor);
     }
 
     /** Starts a worker JVM on a free loopback port; returns its address once it listens. */

@@ -2,14 +2,8 @@ package org.cerebro.examples;
 
 import org.apache.spark.SparkConf;
 import org.apache.spark.SparkContext;
-import org.cerebro.Cerebro;
-import org.cerebro.Objective;
-import org.cerebro.djl.DjlTrainable;
-import org.cerebro.djl.Zoo;
 import org.cerebro.exec.spark.SparkExecutor;
 import org.cerebro.exec.spark.SparkOnOneMachine;
-import org.cerebro.space.HParam;
-import org.cerebro.space.SearchSpace;
 
 /**
  * A search on Spark: by default a real two-executor cluster on this machine
@@ -39,17 +33,8 @@ public final class SparkExample {
         try (Mnist data = new Mnist(run.mnistData(), run.options.getInt("train-records", 12_000), 4)) {
             SparkContext spark = new SparkContext(conf);
             try {
-                SearchSpace space = SearchSpace.of(
-                    HParam.choice("width", 64, 256),
-                    HParam.choice("lr", 1e-3, 3e-3),
-                    HParam.constant("batch_size", 64));
                 SparkExecutor executor = SparkExecutor.on(spark).workers(workers);
-                run.run(run.configure(Cerebro.search(space)
-                    .trainable(new DjlTrainable(Zoo.mlp()))
-                    .data(data.train(), data.validation())
-                    .test(data.test())
-                    .strategy(run.strategy("grid", run.epochs(2), run.trials(4)))
-                    .objective(Objective.maximize("accuracy")), 4, null, executor).build());
+                run.run(ClusterExample.grid(run, data, executor).build());
                 System.out.printf("data placement on %d executors: %.2f s; partitions reloaded after placement: %d%n",
                     workers, executor.placementTime().toNanos() / 1e9, executor.tablesReloaded());
             } finally {

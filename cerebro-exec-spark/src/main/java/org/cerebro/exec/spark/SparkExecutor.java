@@ -227,7 +227,7 @@ public final class SparkExecutor implements Executor {
             partitions[p] = javaSpark.broadcast(chunks(partition));
         }
         validation = javaSpark.broadcast(chunks(context.validation()));
-        search = UnitCodec.search(new UnitCodec.Search(new java.security.SecureRandom().nextLong(), spec,
+        search = UnitCodec.search(new UnitCodec.Search(spec,
             context.data().featureWidth(), context.data().numClasses(), residentBytes, hashes,
             context.validation().contentHash()));
         threads = java.util.concurrent.Executors.newFixedThreadPool(n, runnable -> {

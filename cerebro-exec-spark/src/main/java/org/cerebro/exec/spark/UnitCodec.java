@@ -21,7 +21,7 @@ import org.cerebro.train.TrainableSpec;
  * bytes that remain, so a damaged payload is an error naming the field, not an allocation.
  *
  * <pre>
- * search:  version | searchId | spec kind | settings (count, name, value)* | featureWidth | numClasses
+ * search:  version | spec kind | settings (count, name, value)* | featureWidth | numClasses
  *          | residentBytes | partitions (count, hash)* | validation hash
  * unit:    version | trialId | epoch | partition | evaluate | trialSeed | config bytes | state bytes
  *          (a unit job with trialId -1 only places partitions: their indices follow)
@@ -42,7 +42,7 @@ final class UnitCodec {
     }
 
     /** The search, as every unit job of it carries it. */
-    record Search(long searchId, TrainableSpec spec, int featureWidth, int numClasses, long residentBytes,
+    record Search(TrainableSpec spec, int featureWidth, int numClasses, long residentBytes,
                   String[] partitionHashes, String validationHash) {
     }
 
@@ -59,7 +59,6 @@ final class UnitCodec {
     static byte[] search(Search search) {
         return write(out -> {
             out.writeInt(VERSION);
-            out.writeLong(search.searchId());
             out.writeUTF(search.spec().kind());
             out.writeInt(search.spec().settings().size());
             for (Map.Entry<String, String> setting : search.spec().settings().entrySet()) {
@@ -80,7 +79,6 @@ final class UnitCodec {
     static Search search(byte[] bytes) {
         return read(bytes, "search", in -> {
             version(in, "search");
-            long searchId = in.readLong();
             String kind = in.readUTF();
             int count = count(in, "settings", 4);
             Map<String, String> settings = new TreeMap<>();
@@ -95,7 +93,7 @@ final class UnitCodec {
                 hashes[i] = in.readUTF();
             }
             String validation = in.readUTF();
-            return new Search(searchId, new TrainableSpec(kind, settings), featureWidth, numClasses, residentBytes,
+            return new Search(new TrainableSpec(kind, settings), featureWidth, numClasses, residentBytes,
                 hashes, validation);
         });
     }

@@ -1,38 +1,15 @@
 package org.cerebro.exec.spark;
 
-import org.apache.spark.SparkContext;
-import org.cerebro.exec.Executor;
-import org.cerebro.exec.ExecutorContract;
 import org.cerebro.plan.Operator;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 
 /**
  * The Spark executor under task parallelism (every executor holds every partition, whole trials
- * per executor) passes the executor contract on a real local cluster.
+ * per executor) passes the executor contract on a real local cluster (its own, started and stopped
+ * by the lifecycle methods it inherits).
  */
-class SparkExecutorTaskParallelContractTest extends ExecutorContract {
-    private static SparkContext spark;
-
-    @BeforeAll
-    static void cluster() {
-        spark = LocalSparkCluster.start("cerebro-contract-task-parallel");
-    }
-
-    @AfterAll
-    static void stopCluster() {
-        if (spark != null) {
-            spark.stop();
-        }
-    }
-
+class SparkExecutorTaskParallelContractTest extends SparkExecutorContractTest {
     @Override
     protected Operator operator() {
         return Operator.TASK_PARALLEL;
-    }
-
-    @Override
-    protected Executor newExecutor(int workers) {
-        return SparkExecutor.on(spark).workers(Math.min(workers, 2));
     }
 }

@@ -19,7 +19,7 @@ import org.junit.jupiter.api.Test;
 class UnitCodecTest {
     @Test
     void aSearchAUnitAndAReplyRoundTrip() {
-        UnitCodec.Search search = new UnitCodec.Search(42, new TrainableSpec("djl", Map.of("model", "mlp", "x", "é")),
+        UnitCodec.Search search = new UnitCodec.Search(new TrainableSpec("djl", Map.of("model", "mlp", "x", "é")),
             784, 10, 1L << 33, new String[] {"a".repeat(64), "b".repeat(64)}, "c".repeat(64));
         UnitCodec.Search back = UnitCodec.search(UnitCodec.search(search));
         assertEquals(search.spec(), back.spec());

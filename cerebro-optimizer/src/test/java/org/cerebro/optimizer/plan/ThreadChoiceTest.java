@@ -15,8 +15,8 @@ import org.cerebro.space.HParam;
 import org.cerebro.space.SearchSpace;
 import org.cerebro.strategy.Strategy;
 import org.cerebro.train.DataSpec;
-import org.cerebro.train.Metrics;
 import org.cerebro.train.MlpTrainable;
+import org.cerebro.testing.ForwardingState;
 import org.cerebro.train.MlpTrainableTest;
 import org.cerebro.train.Trainable;
 import org.cerebro.train.TrainableState;
@@ -55,7 +55,7 @@ class ThreadChoiceTest {
         public TrainableState init(Config config, long seed, DataSpec data) {
             MlpTrainable inner = new MlpTrainable();
             TrainableState state = inner.init(config, seed, data);
-            return new TrainableState() {
+            return new ForwardingState(state) {
                 @Override
                 public double trainPass(Dataset partition) {
                     long millis = threads == 1 == oneThreadFaster ? 4 : 12;
@@ -64,22 +64,7 @@ class ThreadChoiceTest {
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                     }
-                    return state.trainPass(partition);
-                }
-
-                @Override
-                public Metrics evaluate(Dataset validation) {
-                    return state.evaluate(validation);
-                }
-
-                @Override
-                public byte[] toBytes() {
-                    return state.toBytes();
-                }
-
-                @Override
-                public void close() {
-                    state.close();
+                    return super.trainPass(partition);
                 }
             };
         }
