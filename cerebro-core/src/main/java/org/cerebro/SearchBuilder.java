@@ -305,11 +305,6 @@ public final class SearchBuilder {
                 + " declare the metric in Trainable.metrics() if your trainable reports it");
         }
         strategy.begin(space, seed); // validates the strategy against the space (grid points, budget)
-        if (experimentDir != null && strategy instanceof org.cerebro.strategy.PopulationBasedTraining) {
-            throw new IllegalArgumentException("strategy " + strategy.describe() + " with experimentDir " + experimentDir
-                + ": population-based training changes trials' states and configs mid-search, which an experiment"
-                + " directory does not record yet; run it without one");
-        }
         if (experimentDir != null || profileCache != null) {
             org.cerebro.jvm.JvmFlags.require(experimentDir != null ? "experimentDir (its catalog is a Chronicle Map)"
                 : "profileCache (a Chronicle Map)");

@@ -98,6 +98,46 @@ class ExperimentResumeTest {
         }
     }
 
+    /** Population-based training: trials take over others' states and configs between epochs. */
+    static SearchBuilder pbt(Executor executor) {
+        return Cerebro.search(SearchSpace.of(HParam.logUniform("lr", 0.01, 0.5), HParam.choice("hidden", 0, 4)))
+            .trainable(new MlpTrainable()).data(train, validation).strategy(Strategy.pbt(4, 4).perturbationInterval(1))
+            .objective(Objective.maximize("accuracy")).seed(3).partitions(2).executor(executor).progress(false);
+    }
+
+    @Test
+    void populationBasedTrainingCancelledAtEveryUnitResumesToTheUninterruptedResults(@TempDir Path tmp)
+        throws Exception {
+        SearchResult uninterrupted = pbt(new SequentialExecutor()).keepModels(4).run();
+        long total = uninterrupted.unitsRun();
+        assertEquals(4 * 4 * 2, total);
+        assertTrue(uninterrupted.trials().stream().anyMatch(t -> t.epochs().stream().map(EpochRecord::config)
+            .distinct().count() > 1), "some trial took over another's state: " + uninterrupted.trials());
+        for (int cutAt = 1; cutAt < total; cutAt++) { // every unit: before, between and after each takeover
+            Path dir = tmp.resolve("cut-" + cutAt);
+            runAndCancelAfter(pbt(new SequentialExecutor()).experimentDir(dir), cutAt);
+            SearchResult resumed = pbt(new SequentialExecutor()).experimentDir(dir).run();
+            assertEquals(uninterrupted.trials(), resumed.trials(), "cut at " + cutAt);
+            assertEquals(total, resumed.unitsRecovered() + resumed.unitsRun(), "no unit runs twice; cut at " + cutAt);
+            try (var read = org.cerebro.experiment.Experiment.openToRead(dir)) {
+                for (TrialResult trial : uninterrupted.trials()) {
+                    assertEquals(trial.config(), read.trials().get(trial.trialId()).config(),
+                        "the directory records each trial's config now; cut at " + cutAt);
+                }
+            }
+        }
+        Path twice = tmp.resolve("twice");
+        runAndCancelAfter(pbt(new SequentialExecutor()).experimentDir(twice), 9);
+        runAndCancelAfter(pbt(new SequentialExecutor()).experimentDir(twice), 7);
+        SearchResult resumed = pbt(new SequentialExecutor()).experimentDir(twice).run();
+        assertEquals(uninterrupted.trials(), resumed.trials());
+        for (TrialResult trial : uninterrupted.trials()) { // all but the best come from the directory
+            assertTrue(java.util.Arrays.equals(uninterrupted.model(trial.trialId()).predict(validation),
+                resumed.model(trial.trialId()).predict(validation)), "trial " + trial.trialId() + "'s model");
+            assertEquals(trial.config(), resumed.model(trial.trialId()).config());
+        }
+    }
+
     @Test
     void resumingTwiceGivesTheSameResultsToo(@TempDir Path tmp) throws Exception {
         SearchResult uninterrupted = search(9, new SequentialExecutor()).run();

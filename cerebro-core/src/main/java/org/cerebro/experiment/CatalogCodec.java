@@ -28,12 +28,14 @@ final class CatalogCodec {
     static final int OUTCOME = 0x434F5531; // "COU1"
     static final int SPEC = 0x43535031;    // "CSP1"
     static final int VERSION = 2;
+    /** Trial records since population-based training: a start config and an adoption follow; version 2 still reads. */
+    static final int TRIAL_VERSION = 3;
 
     private CatalogCodec() {
     }
 
     static byte[] encode(TrialRecord r) {
-        return write(TRIAL, out -> {
+        return write(TRIAL, TRIAL_VERSION, out -> {
             out.writeLong(r.seq());
             out.writeInt(r.trialId());
             byte[] config = r.config().toBytes();
@@ -55,11 +57,19 @@ final class CatalogCodec {
             for (EpochOutcome outcome : r.history()) {
                 writeOutcome(out, outcome);
             }
+            byte[] start = r.startConfig().toBytes();
+            out.writeInt(start.length);
+            out.write(start);
+            out.writeBoolean(r.adoption() != null);
+            if (r.adoption() != null) {
+                out.writeInt(r.adoption().sourceId());
+                out.writeInt(r.adoption().epoch());
+            }
         });
     }
 
     static TrialRecord decodeTrial(byte[] value) {
-        return read(value, TRIAL, in -> {
+        return read(value, TRIAL, VERSION, TRIAL_VERSION, (in, version) -> {
             long seq = in.readLong();
             int trialId = in.readInt();
             Config config = readConfig(in);
@@ -75,13 +85,19 @@ final class CatalogCodec {
             for (int i = 0; i < epochs; i++) {
                 history.add(readOutcome(in));
             }
-            return new TrialRecord(seq, trialId, config, trialSeed, status, epochsDone, partitionsDone, lossSum,
-                unitsDone, checkpoint, history);
+            Config startConfig = config;
+            TrialRecord.Adoption adoption = null;
+            if (version >= TRIAL_VERSION) {
+                startConfig = readConfig(in);
+                adoption = in.readBoolean() ? new TrialRecord.Adoption(in.readInt(), in.readInt()) : null;
+            }
+            return new TrialRecord(seq, trialId, startConfig, config, trialSeed, status, epochsDone, partitionsDone,
+                lossSum, unitsDone, checkpoint, history, adoption);
         });
     }
 
     static byte[] encode(org.cerebro.train.TrainableSpec spec) {
-        return write(SPEC, out -> {
+        return write(SPEC, VERSION, out -> {
             out.writeUTF(spec.kind());
             out.writeInt(spec.settings().size());
             for (Map.Entry<String, String> setting : spec.settings().entrySet()) {
@@ -92,7 +108,7 @@ final class CatalogCodec {
     }
 
     static org.cerebro.train.TrainableSpec decodeSpec(byte[] value) {
-        return read(value, SPEC, in -> {
+        return read(value, SPEC, VERSION, VERSION, (in, version) -> {
             String kind = in.readUTF();
             int n = in.readInt();
             if (n < 0 || n > 100) {
@@ -107,11 +123,11 @@ final class CatalogCodec {
     }
 
     static byte[] encode(EpochOutcome outcome) {
-        return write(OUTCOME, out -> writeOutcome(out, outcome));
+        return write(OUTCOME, VERSION, out -> writeOutcome(out, outcome));
     }
 
     static EpochOutcome decodeOutcome(byte[] value) {
-        return read(value, OUTCOME, CatalogCodec::readOutcome);
+        return read(value, OUTCOME, VERSION, VERSION, (in, version) -> readOutcome(in));
     }
 
     private static void writeOutcome(DataOutputStream out, EpochOutcome o) throws IOException {
@@ -191,15 +207,15 @@ final class CatalogCodec {
     }
 
     private interface Reader<T> {
-        T read(DataInputStream in) throws IOException;
+        T read(DataInputStream in, int version) throws IOException;
     }
 
-    private static byte[] write(int kind, Writer fields) {
+    private static byte[] write(int kind, int version, Writer fields) {
         try {
             ByteArrayOutputStream bytes = new ByteArrayOutputStream(256);
             DataOutputStream out = new DataOutputStream(bytes);
             out.writeInt(kind);
-            out.writeInt(VERSION);
+            out.writeInt(version);
             fields.write(out);
             out.flush();
             CRC32C crc = new CRC32C();
@@ -211,7 +227,8 @@ final class CatalogCodec {
         }
     }
 
-    private static <T> T read(byte[] value, int kind, Reader<T> fields) {
+    /** The value's fields, or null when its CRC, kind or version (from {@code oldest} to {@code newest}) is off. */
+    private static <T> T read(byte[] value, int kind, int oldest, int newest, Reader<T> fields) {
         if (value == null || value.length < 12) {
             return null;
         }
@@ -221,10 +238,14 @@ final class CatalogCodec {
             return null;
         }
         try (DataInputStream in = new DataInputStream(new java.io.ByteArrayInputStream(value, 0, value.length - 4))) {
-            if (in.readInt() != kind || in.readInt() != VERSION) {
+            if (in.readInt() != kind) {
                 return null;
             }
-            return fields.read(in);
+            int version = in.readInt();
+            if (version < oldest || version > newest) {
+                return null;
+            }
+            return fields.read(in, version);
         } catch (IOException | RuntimeException e) {
             return null;
         }

@@ -337,9 +337,9 @@ public final class Experiment implements AutoCloseable {
         TrialRecord known = current.get(trialId);
         if (known == null) {
             write(TrialRecord.started(trialId, config, trialSeed));
-        } else if (!known.config().equals(config) || known.trialSeed() != trialSeed) {
+        } else if (!known.startConfig().equals(config) || known.trialSeed() != trialSeed) {
             throw new IllegalStateException("experiment dir " + dir + ": trial=" + trialId + " was recorded with config="
-                + known.config() + " seed=" + known.trialSeed() + " but the search now starts it with config="
+                + known.startConfig() + " seed=" + known.trialSeed() + " but the search now starts it with config="
                 + config + " seed=" + trialSeed + ": the strategy no longer replays the recorded search");
         }
     }
@@ -350,6 +350,52 @@ public final class Experiment implements AutoCloseable {
         if (known != null && !known.status().equals(status)) {
             write(known.withStatus(status));
         }
+    }
+
+    /**
+     * Records that trial {@code trialId}, paused after {@code epoch} epochs, took over trial
+     * {@code sourceId}'s state at that epoch and goes on with {@code config} (population-based
+     * training), unless the directory shows it did already: the takeover is recorded, or the
+     * trial has made units durable since. Its checkpoint becomes a copy of the source's state.
+     *
+     * @param sourceState the source's state at {@code epoch}, or null to read it from the source's
+     *                    checkpoint (a resumed search that replayed the source's epochs)
+     * @return whether it was recorded now; false when the directory had it, so the trial's own
+     *         checkpoint holds its state
+     * @throws IllegalStateException when the directory contradicts the takeover: another config
+     *                               recorded for it, or no checkpoint of the source at that epoch
+     */
+    public boolean trialAdopted(int trialId, int sourceId, int epoch, org.cerebro.space.Config config,
+                                byte[] sourceState) {
+        TrialRecord known = usable(trialId);
+        if (known == null) {
+            throw new IllegalStateException("trial=" + trialId + " takes over a state but was never started");
+        }
+        TrialRecord.Adoption adoption = new TrialRecord.Adoption(sourceId, epoch);
+        boolean progressed = known.epochsDone() > epoch || !known.partitionsDone().isEmpty();
+        if (progressed || adoption.equals(known.adoption())) {
+            if (!known.config().equals(config)) {
+                throw new IllegalStateException("experiment dir " + dir + ": trial=" + trialId + " took over trial="
+                    + sourceId + "'s state at epoch=" + epoch + " with config=" + known.config() + " but the search now"
+                    + " gives it config=" + config + ": the strategy no longer replays the recorded search");
+            }
+            return false;
+        }
+        byte[] state = sourceState;
+        if (state == null) {
+            TrialProgress source = progress(sourceId);
+            if (source == null || source.epochsDone() != epoch || !source.partitionsDone().isEmpty()) {
+                throw new IllegalStateException("experiment dir " + dir + ": trial=" + trialId + " takes over trial="
+                    + sourceId + "'s state at the end of epoch " + epoch + " but the directory holds "
+                    + (source == null ? "no checkpoint of it" : "its checkpoint after " + source.epochsDone()
+                    + " epoch(s) and partitions " + source.partitionsDone()));
+            }
+            state = source.state();
+        }
+        Checkpoint copy = checkpoints.write("t" + trialId + "-e" + epoch + "-from-t" + sourceId + "-r" + run + "-"
+            + checkpointCounter.incrementAndGet() + ".ckpt", state);
+        write(known.adopted(adoption, config, copy));
+        return true;
     }
 
     /**
@@ -415,9 +461,7 @@ public final class Experiment implements AutoCloseable {
         List<TrialRecord> candidates = recovered.remove(trialId);
         if (record.seq() != newestSeq) {
             // the next write must land on the damaged record's slot, keeping this good one until then
-            record = new TrialRecord(newestSeq + 1, record.trialId(), record.config(), record.trialSeed(),
-                record.status(), record.epochsDone(), record.partitionsDone(), record.lossSum(), record.unitsDone(),
-                record.checkpoint(), record.history());
+            record = record.withSeq(newestSeq + 1);
             previous.put(trialId, candidates.get(0)); // overwritten next, and its damaged checkpoint deleted
         }
         current.put(trialId, record);
@@ -459,6 +503,7 @@ public final class Experiment implements AutoCloseable {
     private void write(TrialRecord record) {
         checkWritable();
         int trialId = record.trialId();
+        verified.remove(trialId); // read for the record this one replaces
         TrialRecord overwritten = previous.get(trialId);
         catalog.put("trial/" + trialId + "/" + (record.seq() & 1), CatalogCodec.encode(record));
         TrialRecord last = current.put(trialId, record);

@@ -687,17 +687,30 @@ public final class Kernel implements AutoCloseable {
 
     /**
      * Paused trial {@code trialId} takes over paused trial {@code sourceId}'s state and goes on
-     * with {@code config}: its next unit restores the source's state under the new config.
+     * with {@code config}: its next unit restores the source's state under the new config. With an
+     * experiment directory the takeover is recorded (the trial's checkpoint becomes a copy of the
+     * source's state) before the trial runs again, unless the directory has it already; while an
+     * earlier run's epochs replay, only the config changes.
      *
-     * @throws IllegalStateException with an experiment directory (a resumed search could not
-     *                               rebuild the change yet), or unless both are paused at one epoch
+     * @throws IllegalStateException unless both are paused at one epoch, the source's state kept
      */
     public void exploit(int trialId, int sourceId, Config config) {
-        if (experiment != null) {
-            throw new IllegalStateException("trial=" + trialId + " cannot take over trial=" + sourceId + "'s state: a"
-                + " search with an experiment directory does not record such changes yet");
+        Trial trial = table.get(trialId);
+        Trial source = table.get(sourceId);
+        TrialState state = source.state();
+        if (experiment == null && !(state instanceof TrialState.Bytes)) {
+            throw new IllegalStateException("trial=" + trialId + " cannot take over trial=" + sourceId + "'s state: it is"
+                + " not kept as bytes (" + source + ")");
         }
-        table.adopt(table.get(trialId), table.get(sourceId), config);
+        if (experiment != null && !replayable.contains(key(trialId, trial.epochsDone() + 1))) {
+            byte[] bytes = state instanceof TrialState.Bytes b ? b.bytes() : null;
+            if (!experiment.trialAdopted(trialId, sourceId, trial.epochsDone(), config, bytes) || bytes == null) {
+                state = TrialState.NONE; // its next unit reads the trial's own checkpoint
+            }
+        } else if (experiment != null) {
+            state = TrialState.NONE; // its next epoch replays
+        }
+        table.adopt(trial, source, config, state);
     }
 
     /**

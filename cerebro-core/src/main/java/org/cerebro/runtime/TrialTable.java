@@ -412,15 +412,18 @@ public final class TrialTable {
      * {@code config} (population-based training's exploit and explore). States as bytes are
      * immutable, so both may hold the same bytes.
      *
-     * @throws IllegalStateException unless both are paused at the same epoch with a state as bytes
+     * @param state the source's state as bytes, or {@link TrialState#NONE} when the trial's next
+     *              epoch replays or restores from its own checkpoint (an experiment directory)
+     * @throws IllegalStateException unless both are paused at the same epoch
      */
-    public void adopt(Trial trial, Trial source, Config config) {
+    public void adopt(Trial trial, Trial source, Config config, TrialState state) {
         if (trial.phase != Phase.PAUSED || source.phase != Phase.PAUSED || trial.epochsDone != source.epochsDone
-            || !(source.state instanceof TrialState.Bytes)) {
+            || !(state instanceof TrialState.Bytes || state instanceof TrialState.None)) {
             throw new IllegalStateException(trial + " cannot take over the state of " + source + ": both must be paused"
-                + " at the same epoch, the source's state kept as bytes");
+                + " at the same epoch, the source's state kept as bytes (it is " + source.state.getClass().getSimpleName()
+                + ")");
         }
-        trial.state = source.state;
+        trial.state = state;
         trial.config = config;
     }
 

@@ -63,6 +63,9 @@ public final class DurableMap implements AutoCloseable {
                 Files.createDirectories(parent);
             }
             String name = file.getFileName().toString();
+            if (corruptions != null) {
+                refuseUnreadyHeader(file);
+            }
             return new DurableMap(file, corruptions == null
                 ? ChronicleBytesMap.open(file, name, maxEntries, averageKeyBytes, averageValueBytes)
                 : ChronicleBytesMap.recover(file, name, maxEntries, averageKeyBytes, averageValueBytes, corruptions));
@@ -78,6 +81,28 @@ public final class DurableMap implements AutoCloseable {
                     + e.getMessage() + ")", e);
             }
             throw e;
+        }
+    }
+
+    /**
+     * A file whose header word is zero was never finished or was damaged. Chronicle would wait a
+     * minute for another process to finish creating it; the caller of recovery has the file to
+     * itself, so nobody will.
+     */
+    private static void refuseUnreadyHeader(Path file) throws IOException {
+        if (!Files.exists(file) || Files.size(file) == 0) {
+            return;
+        }
+        try (var channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.READ)) {
+            java.nio.ByteBuffer header = java.nio.ByteBuffer.allocate(4);
+            while (header.hasRemaining() && channel.read(header) >= 0) {
+                // a local file: reads complete
+            }
+            if (header.position() < 4 || header.getInt(0) == 0) {
+                throw new DamagedStoreException("durable map file=" + file + " cannot be opened: its header (offset 0,"
+                    + " " + Files.size(file) + " bytes in all) is zero, so its layout is unknown: the file was damaged"
+                    + " or its creation was cut short", null);
+            }
         }
     }
 

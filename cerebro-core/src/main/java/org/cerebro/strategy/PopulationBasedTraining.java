@@ -35,7 +35,9 @@ import org.cerebro.space.Seeds;
  * <p>The trainable must read the hyperparameters that PBT changes when a state is restored (the
  * pure-Java MLP and {@code DjlTrainable} rebuild their optimizer from the config, keeping its
  * moments): the new values apply from the unit after the exploit. Each epoch's config is in
- * {@code EpochRecord.config()}. Not yet with an experiment directory (refused).
+ * {@code EpochRecord.config()}. With an experiment directory a takeover is recorded before the
+ * trial trains again (its checkpoint becomes a copy of the source's state), so a search killed
+ * anywhere resumes to the results of an uninterrupted run.
  *
  * <pre>{@code
  * Strategy.pbt(16, 20)                                   // 16 trials, 20 epochs, perturb every 2

@@ -270,7 +270,11 @@ public abstract class ExecutorContract {
     @Test
     void aCancelledSearchResumesFromItsExperimentDirectoryWithoutRerunningUnits(
         @org.junit.jupiter.api.io.TempDir java.nio.file.Path tmp) throws Exception {
-        Strategy strategy = Strategy.random(6, 3);
+        cancelAndResume(Strategy.random(6, 3), tmp.resolve("random"));
+        cancelAndResume(Strategy.pbt(4, 4).mutations("lr"), tmp.resolve("pbt")); // takeovers are recorded too
+    }
+
+    private void cancelAndResume(Strategy strategy, java.nio.file.Path tmp) throws Exception {
         SearchResult uninterrupted = run(strategy, new SequentialExecutor(), new MlpTrainable());
         for (int cutAt : new int[] {3, 30}) {
             java.nio.file.Path dir = tmp.resolve("cut-" + cutAt);

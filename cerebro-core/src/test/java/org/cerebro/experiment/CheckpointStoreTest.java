@@ -62,9 +62,10 @@ class CheckpointStoreTest {
             List.of(2, 0, 1));
         org.cerebro.space.Config config = org.cerebro.space.Config.of(Map.of("hidden", 4L, "lr", 0.1f, "act",
             java.time.DayOfWeek.MONDAY, "bias", true));
-        TrialRecord record = new TrialRecord(7, 3, config, 42, "running", 2, List.of(1), 12.5, 7,
+        org.cerebro.space.Config start = org.cerebro.space.Config.of(Map.of("hidden", 2L, "lr", 0.3f));
+        TrialRecord record = new TrialRecord(7, 3, start, config, 42, "running", 2, List.of(1), 12.5, 7,
             new Checkpoint("t3.ckpt", 100, 0xCAFE), List.of(outcome,
-            new EpochOutcome(3, 3, null, Double.NaN, "training loss=NaN", List.of(0))));
+            new EpochOutcome(3, 3, null, Double.NaN, "training loss=NaN", List.of(0))), new TrialRecord.Adoption(5, 2));
         assertEquals(record, CatalogCodec.decodeTrial(CatalogCodec.encode(record)));
         assertEquals(Float.class, CatalogCodec.decodeTrial(CatalogCodec.encode(record)).config().values().get("lr")
             .getClass(), "a Float stays a Float in the catalog");
@@ -77,5 +78,19 @@ class CheckpointStoreTest {
         }
         assertNull(CatalogCodec.decodeTrial(java.util.Arrays.copyOf(bytes, bytes.length - 1)));
         assertNull(CatalogCodec.decodeOutcome(bytes), "a trial record is not an outcome");
+    }
+
+    @Test
+    void aTrialRecordOfTheVersionBeforeTakeoversStillReads() {
+        org.cerebro.space.Config config = org.cerebro.space.Config.of(Map.of("lr", 0.1));
+        TrialRecord now = new TrialRecord(1, 2, config, config, 9, "running", 1, List.of(), 0, 3, null, List.of(), null);
+        byte[] v3 = CatalogCodec.encode(now);
+        int trailer = 4 + 4 + config.toBytes().length + 1; // start config (length, bytes), no adoption, then the CRC
+        java.nio.ByteBuffer v2 = java.nio.ByteBuffer.allocate(v3.length - trailer + 4);
+        v2.put(v3, 0, v3.length - trailer).putInt(4, 2); // version 2: the fields before the start config
+        java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
+        crc.update(v2.array(), 0, v2.capacity() - 4);
+        v2.putInt(v2.capacity() - 4, (int) crc.getValue());
+        assertEquals(now, CatalogCodec.decodeTrial(v2.array()), "a version-2 record: its config is its start config");
     }
 }

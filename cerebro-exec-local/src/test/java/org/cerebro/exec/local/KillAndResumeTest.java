@@ -9,6 +9,8 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiFunction;
+import org.cerebro.SearchBuilder;
 import org.cerebro.SearchResult;
 import org.cerebro.data.Dataset;
 import org.cerebro.testing.TestData;
@@ -24,17 +26,30 @@ import org.junit.jupiter.api.io.TempDir;
 class KillAndResumeTest {
     @Test
     void aSearchKilledTwiceMidEpochResumesToTheUninterruptedResults(@TempDir Path tmp) throws Exception {
+        killTwiceAndResume(tmp, KilledSearchChild::search, "hyperband");
+    }
+
+    @Test
+    void populationBasedTrainingKilledTwiceResumesToTheUninterruptedResults(@TempDir Path tmp) throws Exception {
+        // 6 trials x 4 partitions: epoch 1 ends at 24 units, so the first kill (27) falls after the first
+        // takeovers were recorded, the second 2 units into the resumed run
+        killTwiceAndResume(tmp, KilledSearchChild::pbt, "pbt");
+    }
+
+    private static void killTwiceAndResume(Path tmp, BiFunction<Dataset, Dataset, SearchBuilder> search, String which)
+        throws Exception {
         Path data = TestData.dir();
         Path dir = tmp.resolve("experiment");
+        boolean pbt = which.equals("pbt");
         try (Dataset train = KilledSearchChild.train(data); Dataset validation = KilledSearchChild.validation(data)) {
-            SearchResult uninterrupted = KilledSearchChild.search(train, validation).run();
+            SearchResult uninterrupted = search.apply(train, validation).run();
             long total = uninterrupted.unitsRun();
 
-            // 9 and 13 are not multiples of the 4 partitions: some trial is always mid-epoch at the kill
-            int firstSeen = runAndKill(data, dir, tmp.resolve("child-1.log"), 9);
-            int secondSeen = runAndKill(data, dir, tmp.resolve("child-2.log"), 13);
+            // 9, 13 and 27 are not multiples of the 4 partitions: some trial is always mid-epoch at the kill
+            int firstSeen = runAndKill(data, dir, tmp.resolve("child-1.log"), pbt ? 27 : 9, which);
+            int secondSeen = runAndKill(data, dir, tmp.resolve("child-2.log"), pbt ? 2 : 13, which);
 
-            SearchResult resumed = KilledSearchChild.search(train, validation).experimentDir(dir).run();
+            SearchResult resumed = search.apply(train, validation).experimentDir(dir).run();
             assertEquals(uninterrupted.trials(), resumed.trials(), "final results equal the uninterrupted run's");
             long recovered = resumed.unitsRecovered();
             // every unit the children acknowledged (printed after it was durable) survived both kills
@@ -45,8 +60,9 @@ class KillAndResumeTest {
             // recorded units never run again: units run over all runs = uninterrupted + those lost in flight
             assertEquals(total, recovered + resumed.unitsRun(), "recovered " + recovered + " + run "
                 + resumed.unitsRun());
-            System.out.printf("kill -9 twice: uninterrupted %d units; acknowledged before the kills %d + %d;"
-                + " recovered %d; run after resume %d%n", total, firstSeen, secondSeen, recovered, resumed.unitsRun());
+            System.out.printf("%s, kill -9 twice: uninterrupted %d units; acknowledged before the kills %d + %d;"
+                + " recovered %d; run after resume %d%n", which, total, firstSeen, secondSeen, recovered,
+                resumed.unitsRun());
         }
     }
 
@@ -54,7 +70,7 @@ class KillAndResumeTest {
      * Starts the child on {@code dir}, waits until it has printed {@code units} durable units and
      * kills it at once; returns the units it printed before it died. Fails if it finished first.
      */
-    private static int runAndKill(Path data, Path dir, Path log, int units) throws Exception {
+    private static int runAndKill(Path data, Path dir, Path log, int units, String which) throws Exception {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("@" + Path.of("..", "jvm.options").toAbsolutePath().normalize());
@@ -63,6 +79,7 @@ class KillAndResumeTest {
         command.add(KilledSearchChild.class.getName());
         command.add(data.toString());
         command.add(dir.toString());
+        command.add(which);
         Process child = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         try {

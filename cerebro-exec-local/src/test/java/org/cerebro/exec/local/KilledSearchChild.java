@@ -14,9 +14,10 @@ import org.cerebro.strategy.Strategy;
 import org.cerebro.train.MlpTrainable;
 
 /**
- * The search {@link KillAndResumeTest} kills: Hyperband over the pure-Java MLP on 6,000 MNIST
- * training images, 2 CPU workers, 4 partitions, recorded in an experiment directory. As a main it
- * prints one line per durable unit, flushed, so the parent knows how far it got before the kill.
+ * The searches {@link KillAndResumeTest} kills: Hyperband, or population-based training, over the
+ * pure-Java MLP on 6,000 MNIST training images, 2 CPU workers, 4 partitions, recorded in an
+ * experiment directory. As a main it prints one line per durable unit, flushed, so the parent
+ * knows how far it got before the kill.
  */
 final class KilledSearchChild {
     static final int WORKERS = 2;
@@ -35,17 +36,27 @@ final class KilledSearchChild {
     }
 
     static SearchBuilder search(Dataset train, Dataset validation) {
+        return search(train, validation, Strategy.hyperband(9, 3));
+    }
+
+    /** Population-based training: 6 trials, 4 epochs, takeovers after epochs 1, 2 and 3. */
+    static SearchBuilder pbt(Dataset train, Dataset validation) {
+        return search(train, validation, Strategy.pbt(6, 4).perturbationInterval(1));
+    }
+
+    private static SearchBuilder search(Dataset train, Dataset validation, Strategy strategy) {
         return Cerebro.search(SearchSpace.of(HParam.logUniform("lr", 0.02, 0.2), HParam.choice("hidden", 0, 32)))
-            .trainable(new MlpTrainable()).data(train, validation).strategy(Strategy.hyperband(9, 3))
+            .trainable(new MlpTrainable()).data(train, validation).strategy(strategy)
             .objective(Objective.maximize("accuracy")).seed(3).partitions(4).executor(LocalExecutor.cpus(WORKERS))
             .progress(false);
     }
 
-    /** Arguments: the data directory, the experiment directory. */
+    /** Arguments: the data directory, the experiment directory, and {@code pbt} for {@link #pbt}. */
     public static void main(String[] args) {
         Path data = Path.of(args[0]);
         try (Dataset train = train(data); Dataset validation = validation(data)) {
-            search(train, validation).experimentDir(Path.of(args[1])).listener(new SearchListener() {
+            boolean pbt = args.length > 2 && args[2].equals("pbt");
+            (pbt ? pbt(train, validation) : search(train, validation)).experimentDir(Path.of(args[1])).listener(new SearchListener() {
                 @Override
                 public void unitDone(UnitRecord unit, int partitions) {
                     System.out.println("unit trial=" + unit.trialId() + " epoch=" + unit.epoch() + " partition="
