@@ -223,12 +223,14 @@ public final class SearchBuilder {
 
     /**
      * Lets the strategy see epoch outcomes in the order they arrive from the workers, instead of
-     * in the order the epochs were granted (the default). Arrival order can start the next trial
-     * or promotion a little sooner, but an adaptive strategy's decisions (which trials ASHA
-     * promotes, what TPE samples) then depend on how the workers' passes happen to be timed, and
-     * two runs with the same seed may differ. In grant order they never do, on any executor, and
-     * a resumed run makes the decisions the first run made. Grid and random searches give the
-     * same results either way.
+     * in the order a clock driven by each epoch's cost predicts (the default: every epoch in hand
+     * progresses at the same rate, its cost {@link Trainable#epochCost}, equal by default, which
+     * makes it the order the epochs were granted in; workers train the epoch predicted to finish
+     * first before others). Arrival order can start the next trial or promotion a little sooner,
+     * but an adaptive strategy's decisions (which trials ASHA promotes, what TPE samples) then
+     * depend on how the workers' passes happen to be timed, and two runs with the same seed may
+     * differ. In the predicted order they never do, on any executor, and a resumed run makes the
+     * decisions the first run made. Grid and random searches give the same results either way.
      */
     public SearchBuilder arrivalOrder() {
         once("arrivalOrder");

@@ -210,7 +210,8 @@ public final class SearchDriver {
     /** The decision loop: start and grant while there is room, then act on the next outcome. */
     private void drive(Kernel kernel, StrategyState strategy, int target, int workers, long startNanos)
         throws InterruptedException {
-        OutcomeOrder released = new OutcomeOrder(settings.arrivalOrder());
+        OutcomeOrder released = new OutcomeOrder(settings.arrivalOrder(),
+            trialId -> search.trainable().epochCost(kernel.trials().get(trialId).config(), search.data()));
         boolean done = false;
         boolean starved = false;
         while (true) {
@@ -220,17 +221,14 @@ public final class SearchDriver {
                     Trial trial = kernel.start(start.trialId(), start.config(),
                         Seeds.mix(Seeds.mix(search.seed(), TRIAL_SEED_STREAM), start.trialId()));
                     listeners.trialStarted(trial.id(), trial.config());
-                    kernel.runEpoch(trial.id());
-                    released.granted(trial.id());
+                    kernel.runEpoch(trial.id(), released.granted(trial.id()));
                     starved = false;
                 } else if (decision instanceof Decision.Resume resume) {
-                    kernel.runEpoch(resume.trialId());
-                    released.granted(resume.trialId());
+                    kernel.runEpoch(resume.trialId(), released.granted(resume.trialId()));
                     starved = false;
                 } else if (decision instanceof Decision.Exploit exploit) {
                     kernel.exploit(exploit.trialId(), exploit.sourceTrialId(), exploit.config());
-                    kernel.runEpoch(exploit.trialId());
-                    released.granted(exploit.trialId());
+                    kernel.runEpoch(exploit.trialId(), released.granted(exploit.trialId()));
                     starved = false;
                 } else if (decision instanceof Decision.Done) {
                     done = true;
@@ -355,8 +353,7 @@ public final class SearchDriver {
         }
         switch (next) {
             case CONTINUE -> {
-                kernel.runEpoch(id);
-                released.granted(id);
+                kernel.runEpoch(id, released.granted(id));
             }
             case PAUSE -> kernel.pause(id);
             case STOP -> {
@@ -504,28 +501,49 @@ public final class SearchDriver {
     }
 
     /**
-     * The order the strategy sees epoch outcomes in. By default the order their epochs were
-     * granted: an outcome that arrives before one granted earlier waits for it, so the sequence
-     * of outcomes the strategy acts on, and with it every decision, depends only on the seed and
-     * on each trial's own results (timing-independent with the fixed visit order), never on which
-     * worker happened to finish first. With {@code arrivalOrder} as they arrive. Epochs granted
-     * and not yet seen by the strategy count as in hand either way.
+     * The order the strategy sees epoch outcomes in. By default the order a virtual clock
+     * predicts they finish: every epoch in hand progresses at the same rate (processor sharing,
+     * as MOP and task parallelism share the workers among the trials in hand), an epoch granted
+     * when the clock reads {@code W} is predicted to finish at {@code W + cost}, its trainable's
+     * {@link org.cerebro.train.Trainable#epochCost}, and the clock moves to each released epoch's
+     * finish (ties: the one granted first). An outcome that arrives before the one predicted next
+     * waits for it, so the sequence of outcomes the strategy acts on, and with it every decision,
+     * depends only on the seed, the configs and each trial's own results (timing-independent with
+     * the fixed visit order), never on which worker happened to finish first. With equal costs
+     * (the default) this is the order the epochs were granted in. With {@code arrivalOrder} as
+     * they arrive. Epochs granted and not yet seen by the strategy count as in hand either way.
      */
     private static final class OutcomeOrder {
         private final boolean arrival;
-        private final java.util.ArrayDeque<Integer> grants = new java.util.ArrayDeque<>();
+        /** Epochs in hand by predicted finish, then grant sequence: {finish, sequence, trial}. */
+        private final java.util.TreeSet<double[]> predicted = new java.util.TreeSet<>((a, b) -> a[0] != b[0]
+            ? Double.compare(a[0], b[0]) : Double.compare(a[1], b[1]));
+        private final Map<Integer, double[]> byTrial = new java.util.HashMap<>();
         private final Map<Integer, EpochOutcome> arrived = new java.util.HashMap<>();
+        private final java.util.function.IntToDoubleFunction costs;
+        private double clock;
+        private long sequence;
 
-        OutcomeOrder(boolean arrival) {
+        /** @param costs a trial's epoch cost (a non-positive or non-finite one counts as 1) */
+        OutcomeOrder(boolean arrival, java.util.function.IntToDoubleFunction costs) {
             this.arrival = arrival;
+            this.costs = costs;
         }
 
-        void granted(int trialId) {
-            grants.add(trialId);
+        /**
+         * Trial {@code trialId} is granted an epoch; returns its priority for the workers: the
+         * predicted finish (0 for all in arrival order: no preference).
+         */
+        double granted(int trialId) {
+            double cost = costs.applyAsDouble(trialId);
+            double[] entry = {clock + (cost > 0 && Double.isFinite(cost) ? cost : 1), sequence++, trialId};
+            predicted.add(entry);
+            byTrial.put(trialId, entry);
+            return arrival ? 0 : entry[0];
         }
 
         int inHand() {
-            return grants.size();
+            return predicted.size();
         }
 
         /** The next outcome the strategy sees, or null once a cancelled kernel has drained. */
@@ -533,20 +551,23 @@ public final class SearchDriver {
             if (arrival) {
                 EpochOutcome outcome = kernel.next();
                 if (outcome != null) {
-                    grants.remove(outcome.trialId());
+                    predicted.remove(byTrial.remove(outcome.trialId()));
                 }
                 return outcome;
             }
-            int head = grants.element();
-            while (!arrived.containsKey(head)) {
+            double[] head = predicted.first();
+            int trialId = (int) head[2];
+            while (!arrived.containsKey(trialId)) {
                 EpochOutcome outcome = kernel.next();
                 if (outcome == null) {
                     return null;
                 }
                 arrived.put(outcome.trialId(), outcome);
             }
-            grants.remove();
-            return arrived.remove(head);
+            predicted.pollFirst();
+            byTrial.remove(trialId);
+            clock = head[0];
+            return arrived.remove(trialId);
         }
     }
 }

@@ -234,7 +234,16 @@ public final class Kernel implements AutoCloseable {
      * otherwise run, from the trial's checkpoint when this run has no state of it. A paused
      * trial whose state could not be kept ends the epoch failed at once.
      */
-    public void runEpoch(int trialId) {
+public void runEpoch(int trialId) {
+        runEpoch(trialId, 0);
+    }
+
+    /**
+     * As {@link #runEpoch(int)}, at {@code priority}: while it waits, workers serve queued trials
+     * of lower priority first (the search passes each epoch's predicted finish, so the outcome
+     * the strategy needs next is the one trained first).
+     */
+        public void runEpoch(int trialId, double priority) {
         Trial trial = table.get(trialId);
         int epoch = trial.epochsDone() + 1;
         outstanding++;
@@ -243,14 +252,14 @@ public final class Kernel implements AutoCloseable {
             return;
         }
         if (replayable.remove(key(trialId, epoch))) {
-            table.grant(trial);
+            table.grant(trial, priority);
             replayPending.put(trialId, epoch);
             return;
         }
         if (experiment != null && trial.state() instanceof TrialState.None) {
             EpochOutcome done = experiment.recordedOutcome(trialId, epoch);
             if (done != null) { // its last unit was durable; the earlier run ended before acting on it
-                table.grant(trial);
+                table.grant(trial, priority);
                 recovered.add(done);
                 return;
             }
@@ -266,7 +275,7 @@ public final class Kernel implements AutoCloseable {
                     + epoch + " is due but the directory holds no checkpoint of it");
             }
         }
-        table.grant(trial);
+        table.grant(trial, priority);
         scheduler.offer(trial);
     }
 

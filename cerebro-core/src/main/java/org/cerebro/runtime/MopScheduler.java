@@ -7,8 +7,9 @@ import org.cerebro.runtime.TrialTable.Trial;
 
 /**
  * The model hopper parallelism scheduler of the VLDB 2020 paper: when a worker is idle, it picks
- * uniformly at random, among the queued trials that still need a partition that worker holds in
- * their current epoch, one to run there. With replicas, any worker holding a copy serves a
+ * uniformly at random, among the queued trials of the lowest priority that still need a partition
+ * that worker holds in their current epoch, one to run there (the search gives each epoch its
+ * predicted finish as priority, so the outcome the strategy needs next trains first). With replicas, any worker holding a copy serves a
  * partition; a unit lost with its worker simply becomes eligible again.
  *
  * <p>Two visit policies: {@link VisitPolicy#FREE} (the paper's: any partition not yet visited
@@ -16,9 +17,9 @@ import org.cerebro.runtime.TrialTable.Trial;
  * from (seed, trial, epoch), so training results do not depend on timing; the scheduler only
  * decides when). The same seed gives the same decisions for the same events.
  *
- * <p>Not thread-safe: one scheduling thread. A decision costs O(partitions held by the worker):
- * each partition keeps the set of trials eligible for it (its index, kept up to date as trials
- * are offered and withdrawn).
+ * <p>Not thread-safe: one scheduling thread. A decision costs O(trials eligible on the worker's
+ * partitions): each partition keeps the set of trials eligible for it (its index, kept up to date
+ * as trials are offered and withdrawn).
  */
 public final class MopScheduler implements UnitScheduler {
     private final Placement placement;
@@ -83,17 +84,35 @@ public final class MopScheduler implements UnitScheduler {
         if (count == 0) {
             return null;
         }
-        // uniform over the (trial, partition) pairs this worker can serve
-        int pick = count == 1 ? 0 : random.nextInt(count);
+        double lowest = Double.POSITIVE_INFINITY;
+        int atLowest = 0;
+        for (int p : held) {
+            for (int i = 0; i < eligible[p].size(); i++) {
+                double priority = table.get(eligible[p].get(i)).priority();
+                if (priority < lowest) {
+                    lowest = priority;
+                    atLowest = 1;
+                } else if (priority == lowest) {
+                    atLowest++;
+                }
+            }
+        }
+        // uniform over the (trial, partition) pairs of the lowest priority this worker can serve
+        int pick = atLowest == 1 ? 0 : random.nextInt(atLowest);
+        Trial trial = null;
         int partition = held[0];
         for (int p : held) {
-            if (pick < eligible[p].size()) {
-                partition = p;
+            for (int i = 0; i < eligible[p].size() && trial == null; i++) {
+                Trial candidate = table.get(eligible[p].get(i));
+                if (candidate.priority() == lowest && pick-- == 0) {
+                    trial = candidate;
+                    partition = p;
+                }
+            }
+            if (trial != null) {
                 break;
             }
-            pick -= eligible[p].size();
         }
-        Trial trial = table.get(eligible[partition].get(pick));
         withdraw(trial);
         return new Unit(trial.id(), trial.epochsDone() + 1, partition, worker);
     }

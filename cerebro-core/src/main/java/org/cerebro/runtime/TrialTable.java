@@ -92,6 +92,8 @@ public final class TrialTable {
         private final List<Integer> visitedInOrder = new ArrayList<>();
         private double lossSum;
         private int worker = -1;
+        /** Which of the queued trials a worker serves first: the lowest (the search's predicted finish). */
+        private double priority;
         private TrialState state = TrialState.NONE;
         private final List<EpochOutcome> history = new ArrayList<>();
         /** The config each epoch of {@link #history} trained with (it changes when the trial exploits another). */
@@ -158,6 +160,11 @@ public final class TrialTable {
         /** The worker its unit runs on, or -1. */
         public int worker() {
             return worker;
+        }
+
+        /** Its priority for the epoch granted: among queued trials, a worker serves the lowest first. */
+        public double priority() {
+            return priority;
         }
 
         /** Its state as of its last completed unit (none while a live state is on a worker). */
@@ -310,11 +317,17 @@ public final class TrialTable {
     }
 
     /**
-     * Grants a trial its next epoch (epoch {@code epochsDone + 1}), fixing that epoch's visit
-     * order (the partitions already visited, from a checkpoint, first).
+     * Grants a trial its next epoch (epoch {@code epochsDone + 1}) at priority 0, fixing that
+     * epoch's visit order (the partitions already visited, from a checkpoint, first).
      */
     public void grant(Trial trial) {
+        grant(trial, 0);
+    }
+
+    /** As {@link #grant(Trial)}, with the epoch's priority (the lowest is served first). */
+    public void grant(Trial trial, double priority) {
         move(trial, Phase.QUEUED);
+        trial.priority = priority;
         Set<Integer> done = new HashSet<>(trial.visitedInOrder);
         trial.order = VisitOrder.resumed(seed, trial.id, trial.epochsDone + 1, partitions, done).stream()
             .mapToInt(Integer::intValue).toArray();

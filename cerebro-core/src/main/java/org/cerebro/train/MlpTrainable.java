@@ -57,6 +57,14 @@ public final class MlpTrainable implements Trainable {
         return state;
     }
 
+    /** Its weights: the multiply-adds per record of a pass, forward and backward alike. */
+    @Override
+    public double epochCost(Config config, DataSpec data) {
+        int hidden = hidden(config);
+        return hidden == 0 ? (double) data.featureWidth() * data.numClasses()
+            : (double) data.featureWidth() * hidden + (double) hidden * data.numClasses();
+    }
+
     @Override
     public TrainableState restore(Config config, DataSpec data, byte[] bytes) {
         try (DataInputStream in = new DataInputStream(new ByteArrayInputStream(bytes))) {

@@ -42,6 +42,18 @@ public interface Trainable {
     }
 
     /**
+     * The relative cost of one epoch of {@code config}'s model on {@code data}, in any unit the
+     * trainable's configs share (parameters, or FLOPs per record): a deterministic function of the
+     * config, never a measurement. The search shows epoch outcomes to the strategy in the order a
+     * clock driven by these costs predicts they finish, so a cheap model's outcome need not wait
+     * for an expensive one granted before it, and the decisions still never depend on timing. The
+     * default, 1 for every config, gives the order the epochs were granted in.
+     */
+    default double epochCost(Config config, DataSpec data) {
+        return 1;
+    }
+
+    /**
      * Whether this trainable's states train data-parallel ({@link GradientStep}): the planner
      * considers data-parallel and hybrid plans only for such trainables. Default false.
      */

@@ -181,4 +181,24 @@ class UnitSchedulerTest {
         assertEquals("boom", trial.failure());
         assertThrows(IllegalStateException.class, () -> register(0), "registered once");
     }
+
+    @Test
+    void aWorkerServesTheLowestPriorityFirstAndPicksAtRandomAmongEquals() {
+        Placement placement = Placement.replicated(1, PARTITIONS, 1); // one worker holds every partition
+        MopScheduler scheduler = new MopScheduler(table, placement, VisitPolicy.FREE, SEED);
+        double[] priorities = {5, 2, 9, 2};
+        for (int id = 0; id < priorities.length; id++) {
+            Trial trial = register(id);
+            table.grant(trial, priorities[id]);
+            scheduler.offer(trial);
+        }
+        Set<Integer> first = new HashSet<>();
+        for (int round = 0; round < 2; round++) {
+            Unit unit = scheduler.next(0);
+            first.add(unit.trial());
+            table.started(table.get(unit.trial()), 0, false); // withdrawn while it runs
+        }
+        assertEquals(Set.of(1, 3), first, "the two trials of priority 2 run before 5 and 9");
+        assertEquals(0, scheduler.next(0).trial(), "then priority 5");
+    }
 }

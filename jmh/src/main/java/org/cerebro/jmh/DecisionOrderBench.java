@@ -18,7 +18,7 @@ import org.cerebro.train.MlpTrainable;
 /**
  * A bench harness for the cost of timing-independent decisions: ASHA(1, 9, 3) with 24 trials of
  * the pure-Java MLP on 12,000 MNIST records, {@code LocalExecutor.cpus(2)}, MOP, in three
- * interleaved rounds of the default (outcomes in grant order: reproducible) and
+ * interleaved rounds of the default (outcomes in the predicted order: reproducible) and
  * {@code arrivalOrder()} (as they arrive: timing-dependent). Medians and the ratio.
  *
  * <pre>
@@ -49,13 +49,13 @@ public final class DecisionOrderBench {
                     double seconds = result.elapsed().toNanos() / 1e9;
                     (byArrival ? arrival : granted).add(seconds);
                     System.out.printf(Locale.ROOT, "round %d %-8s %6.2f s  %d epochs  best %.4f%n", round,
-                        byArrival ? "arrival" : "granted", seconds, result.epochsCompleted(),
+                        byArrival ? "arrival" : "predicted", seconds, result.epochsCompleted(),
                         result.best().orElseThrow().lastEpoch().metrics().accuracy());
                 }
             }
             granted.sort(null);
             arrival.sort(null);
-            System.out.printf(Locale.ROOT, "medians: grant order %.2f s, arrival order %.2f s: %.3fx%n", granted.get(1),
+            System.out.printf(Locale.ROOT, "medians: predicted order %.2f s, arrival order %.2f s: %.3fx%n", granted.get(1),
                 arrival.get(1), granted.get(1) / arrival.get(1));
         }
     }

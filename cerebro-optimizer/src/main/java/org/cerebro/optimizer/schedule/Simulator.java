@@ -1,40 +1,26 @@
 package org.cerebro.optimizer.schedule;
 
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Deque;
-import java.util.EnumSet;
 import java.util.List;
 import java.util.Map;
-import java.util.PriorityQueue;
-import java.util.Set;
-import java.util.concurrent.TimeUnit;
 import org.cerebro.data.Dataset;
 import org.cerebro.data.Datasets;
 import org.cerebro.exec.EpochOutcome;
-import org.cerebro.exec.ExecutionContext;
-import org.cerebro.exec.Executor;
 import org.cerebro.exec.Placement;
-import org.cerebro.exec.TrialState;
-import org.cerebro.exec.UnitResult;
 import org.cerebro.exec.UnitWork;
 import org.cerebro.exec.VisitPolicy;
-import org.cerebro.exec.WorkerEvent;
 import org.cerebro.plan.Operator;
 import org.cerebro.runtime.Kernel;
 import org.cerebro.runtime.TrialTable;
-import org.cerebro.runtime.Unit;
 import org.cerebro.space.Config;
 import org.cerebro.train.DataSpec;
 import org.cerebro.train.Metrics;
-import org.cerebro.train.Trainable;
-import org.cerebro.train.TrainableState;
 
 /**
  * A discrete-event simulation of the runtime {@link Kernel} on a synthetic cluster, with no
- * training: the real kernel and unit scheduler run, driven through a transport whose units take
- * virtual time. A unit of trial {@code t} over partition {@code i} on worker {@code w} takes
+ * training: the real kernel and unit scheduler run, driven through a {@link VirtualExecutor}
+ * whose units take virtual time. A unit of trial {@code t} over partition {@code i} on worker {@code w} takes
  * {@code epochSeconds_t * share_i / speed_w}, plus the trial's hop time when its previous unit ran
  * on another worker. Workers may be set to die at given times: the unit they run is lost and the
  * kernel places it again. Every trial is granted its epochs one at a time, as a search does.
@@ -103,14 +89,28 @@ public final class Simulator {
      *                               partition lost its last live worker)
      */
     public ScheduleResult run(Operator operator, VisitPolicy policy, long seed) {
-        VirtualTransport transport = new VirtualTransport(policy, operator);
+        VirtualExecutor transport = new VirtualExecutor(cluster, placement.replicas(), policy, new VirtualExecutor.Costs() {
+            @Override
+            public double epochSeconds(UnitWork unit) {
+                return workload.trials().get(unit.trialId()).epochSeconds();
+            }
+
+            @Override
+            public double hopSeconds(UnitWork unit) {
+                return workload.trials().get(unit.trialId()).hopSeconds();
+            }
+        }, unit -> Metrics.of(0, 0)).partitionShares(shares).deaths(deaths).recording(record);
         List<Dataset> partitions = new ArrayList<>();
         try (Dataset validation = oneRecord("validation")) {
             for (int i = 0; i < placement.partitions(); i++) {
                 partitions.add(oneRecord("partition-" + i));
             }
-            try (Kernel kernel = Kernel.open(new Kernel.Settings(transport, NO_TRAINING, new DataSpec(1, 2), partitions,
+            try (Kernel kernel = Kernel.open(new Kernel.Settings(transport, VirtualExecutor.trainable(), new DataSpec(1, 2), partitions,
                 validation, seed, operator, null, unit -> { }))) {
+                if (operator == Operator.MOP && !Arrays.deepEquals(rows(transport.placement()), rows(placement))) {
+                    throw new IllegalArgumentException("the kernel placed " + transport.placement() + ", the simulation "
+                        + placement);
+                }
                 for (int t = 0; t < workload.size(); t++) {
                     kernel.start(t, Config.of(Map.of("trial", t)), t);
                     kernel.runEpoch(t);
@@ -131,155 +131,21 @@ public final class Simulator {
         } finally {
             partitions.forEach(Dataset::close);
         }
-        return transport.result();
+        return transport.result(cluster.lowerBound(workload));
+    }
+
+    private static int[][] rows(Placement p) {
+        int[][] rows = new int[p.workers()][];
+        for (int w = 0; w < rows.length; w++) {
+            rows[w] = p.partitionsOf(w);
+        }
+        return rows;
     }
 
     private static Dataset oneRecord(String name) {
         return Datasets.fromArrays(name, new float[][] {{0f}}, new int[] {0}, 2, org.cerebro.data.Storage.direct());
     }
 
-    /** The simulation never trains: its transport does not call the trainable. */
-    private static final Trainable NO_TRAINING = new Trainable() {
-        @Override
-        public String name() {
-            return "simulated";
-        }
-
-        @Override
-        public TrainableState init(Config config, long seed, DataSpec data) {
-            throw new UnsupportedOperationException("a simulation does not train");
-        }
-
-        @Override
-        public TrainableState restore(Config config, DataSpec data, byte[] bytes) {
-            throw new UnsupportedOperationException("a simulation does not train");
-        }
-    };
-
-    /** A transport whose workers take virtual time: {@link #poll} returns the next event in time order. */
-    private final class VirtualTransport implements Executor {
-        private final VisitPolicy policy;
-        private final Operator operator;
-        private final PriorityQueue<Event> events = new PriorityQueue<>((a, b) -> a.time != b.time
-            ? Double.compare(a.time, b.time) : a.death != b.death ? (a.death ? -1 : 1) : Integer.compare(a.worker, b.worker));
-        private final Event[] runningOn = new Event[cluster.size()];
-        private final boolean[] alive = new boolean[cluster.size()];
-        private final double[] busy = new double[cluster.size()];
-        private final int[] lastWorker = new int[workload.size()];
-        private final List<ScheduleResult.Timed> units = new ArrayList<>();
-        private final Deque<WorkerEvent> due = new ArrayDeque<>();
-        private long hops;
-        private double now;
-        private double makespan;
-
-        VirtualTransport(VisitPolicy policy, Operator operator) {
-            this.policy = policy;
-            this.operator = operator;
-            Arrays.fill(alive, true);
-            Arrays.fill(lastWorker, -1);
-            deaths.forEach((w, time) -> events.add(new Event(time, time, w, null, true)));
-        }
-
-        @Override
-        public String name() {
-            return "simulated " + cluster.size() + " workers";
-        }
-
-        @Override
-        public int workers() {
-            return cluster.size();
-        }
-
-        @Override
-        public Set<Operator> operators() {
-            return EnumSet.of(Operator.MOP, Operator.TASK_PARALLEL);
-        }
-
-        @Override
-        public int replicas() {
-            return placement.replicas();
-        }
-
-        @Override
-        public VisitPolicy visitPolicy() {
-            return policy;
-        }
-
-        @Override
-        public void open(ExecutionContext context) {
-            if (operator == Operator.MOP && !Arrays.deepEquals(rows(context.placement()), rows(placement))) {
-                throw new IllegalArgumentException("the kernel placed " + context.placement() + ", the simulation "
-                    + placement);
-            }
-        }
-
-        private int[][] rows(Placement p) {
-            int[][] rows = new int[p.workers()][];
-            for (int w = 0; w < rows.length; w++) {
-                rows[w] = p.partitionsOf(w);
-            }
-            return rows;
-        }
-
-        @Override
-        public void start(int worker, UnitWork work) {
-            Workload.Trial trial = workload.trials().get(work.trialId());
-            boolean hop = lastWorker[work.trialId()] >= 0 && lastWorker[work.trialId()] != worker;
-            hops += hop ? 1 : 0;
-            double duration = trial.epochSeconds() * shares[work.partition()] / cluster.speed(worker)
-                + (hop ? trial.hopSeconds() : 0);
-            Event end = new Event(now + duration, now, worker, work, false);
-            runningOn[worker] = end;
-            events.add(end);
-            lastWorker[work.trialId()] = worker;
-        }
-
-        @Override
-        public WorkerEvent poll(long timeout, TimeUnit unit) {
-            while (due.isEmpty()) {
-                Event event = events.poll();
-                if (event == null) {
-                    return null; // nothing will ever happen: the kernel reports what is stuck
-                }
-                if (!event.death && runningOn[event.worker] != event) {
-                    continue; // its worker died before it ended
-                }
-                now = event.time;
-                runningOn[event.worker] = null;
-                if (event.death) {
-                    alive[event.worker] = false;
-                    due.add(new WorkerEvent.Lost(event.worker, "died at t=" + event.time));
-                    continue;
-                }
-                busy[event.worker] += event.time - event.start;
-                makespan = Math.max(makespan, now);
-                UnitWork work = event.work;
-                if (record) {
-                    units.add(new ScheduleResult.Timed(new Unit(work.trialId(), work.epoch(), work.partition(),
-                        event.worker), event.start, event.time));
-                }
-                Metrics metrics = work.evaluate() ? Metrics.of(0, 0) : null;
-                due.add(new WorkerEvent.UnitDone(event.worker, work, new UnitResult(new TrialState.Bytes(new byte[0]),
-                    0, metrics, null, null, null, 0, 0)));
-            }
-            return due.poll();
-        }
-
-        @Override
-        public void close() {
-        }
-
-        ScheduleResult result() {
-            double[] idle = new double[cluster.size()];
-            for (int w = 0; w < idle.length; w++) {
-                idle[w] = alive[w] ? makespan - busy[w] : 0;
-            }
-            return new ScheduleResult(makespan, cluster.lowerBound(workload), idle, units, hops);
-        }
-    }
-
-    private record Event(double time, double start, int worker, UnitWork work, boolean death) {
-    }
 
     /** Runs the workload to the end under model hopper parallelism with {@code policy}. */
     public ScheduleResult run(VisitPolicy policy, long seed) {
