@@ -40,6 +40,7 @@ public final class SearchResult {
     private final long unitsRecovered;
     private final List<org.cerebro.exec.UnitRecord> units;
     private final Duration elapsed;
+    private final Duration trained;
     private final List<PlannedStage> stages;
     private final java.util.Map<Integer, TrainedModel> models;
     private final Path experimentDir;
@@ -61,6 +62,7 @@ public final class SearchResult {
      * @param unitsRecovered units earlier runs made durable
      * @param units          this run's units, in completion order
      * @param elapsed        the run's wall-clock time
+     * @param trained        from the start to the end of training (before the test-set evaluation)
      * @param stages         the plans the search was lowered to
      * @param models         the trained models kept in memory, by trial id
      * @param experimentDir  the experiment directory other models can be read from, or null
@@ -70,7 +72,8 @@ public final class SearchResult {
      */
     public record Parts(String search, org.cerebro.space.SearchSpace space, Objective objective, List<TrialResult> trials, List<RungReport> rungs,
                         String executor, int partitions, long unitsRun, long unitsRecovered,
-                        List<org.cerebro.exec.UnitRecord> units, Duration elapsed, List<PlannedStage> stages,
+                        List<org.cerebro.exec.UnitRecord> units, Duration elapsed, Duration trained,
+                        List<PlannedStage> stages,
                         java.util.Map<Integer, TrainedModel> models, Path experimentDir,
                         org.cerebro.train.Trainable trainable, List<String> warnings) {
     }
@@ -88,6 +91,7 @@ public final class SearchResult {
         this.unitsRecovered = parts.unitsRecovered();
         this.units = List.copyOf(parts.units());
         this.elapsed = parts.elapsed();
+        this.trained = parts.trained();
         this.stages = List.copyOf(parts.stages());
         this.models = java.util.Map.copyOf(parts.models());
         this.experimentDir = parts.experimentDir();
@@ -152,17 +156,21 @@ public final class SearchResult {
 
     /**
      * EXPLAIN for this search, stage by stage: the candidate plans with their estimates, the one
-     * chosen and why, the inputs used, and the measured time from that stage to the end next to
-     * the estimate for the same work.
+     * chosen and why, the inputs used, and the measured time from that stage's plan to the end of
+     * training next to the estimate for the same work (the time spent partitioning and profiling
+     * before the first plan, and the test-set evaluation after training, are outside both).
      */
     public String explain() {
         StringBuilder out = new StringBuilder();
-        double total = elapsed.toNanos() / 1e9;
+        double total = trained.toNanos() / 1e9;
         for (int i = 0; i < stages.size(); i++) {
             PlannedStage stage = stages.get(i);
             if (stages.size() > 1) {
                 out.append(String.format(java.util.Locale.ROOT, "stage %d, planned at +%.2f s (%s):%n", i + 1,
                     stage.atSeconds(), stage.trigger()));
+            } else {
+                out.append(String.format(java.util.Locale.ROOT, "planned at +%.2f s (%s)%n", stage.atSeconds(),
+                    stage.trigger()));
             }
             out.append(stage.plan().explain(total - stage.atSeconds()));
         }

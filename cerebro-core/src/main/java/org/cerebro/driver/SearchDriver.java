@@ -72,6 +72,8 @@ public final class SearchDriver {
     private final List<PlannedStage> stages = new ArrayList<>();
     private PlanningRequest request;
     private boolean narrowed;
+    /** Nanoseconds from the start to the end of training (the last outcome acted on); 0 while it runs. */
+    private long trainedNanos;
     private volatile boolean cancelled;
     private volatile Kernel kernel;
     private double bestScore = Double.NEGATIVE_INFINITY;
@@ -110,7 +112,8 @@ public final class SearchDriver {
             // a resumed search keeps the concurrency it was created with: its decisions replay exactly
             int target = experiment == null ? defaultTarget : experiment.targetConcurrency();
             PhysicalPlan plan = plan(parts, executor);
-            stages.add(new PlannedStage(plan, 0, "search start"));
+            stages.add(new PlannedStage(plan, (System.nanoTime() - startNanos) / 1e9,
+                "search start, after partitioning the data and profiling"));
             long planned = request == null ? 0
                 : request.epochsPerTrial().stream().mapToLong(Integer::longValue).sum();
             listeners.searchStarted(search.summary(), planned);
@@ -138,6 +141,7 @@ public final class SearchDriver {
                 this.experiment = experiment;
                 this.strategyState = strategy;
                 drive(opened, strategy, target, executor.workers(), startNanos);
+                trainedNanos = System.nanoTime() - startNanos;
                 reportDamage(experiment);
                 SearchResult result = snapshot(opened, startNanos, tested(results(opened)));
                 if (settings.report() != null) {
@@ -179,7 +183,8 @@ public final class SearchDriver {
         return new SearchResult(new SearchResult.Parts(search.summary(), search.space(), search.objective(), results,
             strategyState.rungs(), settings.executor().name(), settings.partitions(), kernel.unitsRun(),
             experiment == null ? 0 : experiment.unitsRecovered(), kernel.units(),
-            Duration.ofNanos(System.nanoTime() - startNanos), stages, keeper.models(), settings.experimentDir(),
+            Duration.ofNanos(System.nanoTime() - startNanos),
+            Duration.ofNanos(trainedNanos > 0 ? trainedNanos : System.nanoTime() - startNanos), stages, keeper.models(), settings.experimentDir(),
             search.trainable(), warnings));
     }
 

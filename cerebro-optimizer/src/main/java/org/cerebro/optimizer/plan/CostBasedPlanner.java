@@ -28,7 +28,7 @@ public final class CostBasedPlanner implements Planner {
     /** Estimates closer than this are a tie, broken by preference: estimates are not finer. */
     private static final double TIE = 1.02;
     /** Seconds of timed training the profiles of one request take, split among its configs. */
-    private static final double PROFILE_SECONDS = 0.5;
+    private static final double PROFILE_SECONDS = 0.6;
 
     @Override
     public String name() {
@@ -85,9 +85,28 @@ public final class CostBasedPlanner implements Planner {
         Profiler profiler = new Profiler(PROFILE_SECONDS / request.sampleConfigs().size(), 20);
         ProfileCache cache = request.profileCache() == null ? null : ProfileCache.open(request.profileCache());
         try {
+            java.util.Map<Config, ModelProfile> known = new java.util.HashMap<>();
+            List<Config> missing = new ArrayList<>();
             for (Config config : request.sampleConfigs()) {
-                profiles.add(profile(request, config, cache, profiler));
+                ModelProfile cached = cache == null ? null
+                    : cache.get(Profiler.key(request.trainable(), config, request.device()));
+                if (cached != null) {
+                    known.put(config, cached);
+                } else {
+                    missing.add(config);
+                }
             }
+            if (!missing.isEmpty()) { // measured together, interleaved
+                List<ModelProfile> measured = profiler.profile(request.trainable(), missing, request.data(),
+                    request.sample(), request.device());
+                for (int i = 0; i < missing.size(); i++) {
+                    known.put(missing.get(i), measured.get(i));
+                    if (cache != null) {
+                        cache.put(measured.get(i));
+                    }
+                }
+            }
+            request.sampleConfigs().forEach(config -> profiles.add(known.get(config)));
         } finally {
             if (cache != null) {
                 cache.close();
@@ -105,21 +124,6 @@ public final class CostBasedPlanner implements Planner {
         return new ModelProfile(request.trainable().name() + ", mean of " + profiles.size() + " sampled configs on "
             + request.device(), train, eval, state, at, String.format(Locale.ROOT,
             "%s; per config %.2e..%.2e s/sample", profiles.get(0).source(), min, max));
-    }
-
-    private static ModelProfile profile(PlanningRequest request, Config config, ProfileCache cache, Profiler profiler) {
-        if (cache != null) {
-            ModelProfile cached = cache.get(Profiler.key(request.trainable(), config, request.device()));
-            if (cached != null) {
-                return cached;
-            }
-        }
-        ModelProfile measured = profiler.profile(request.trainable(), config, request.data(), request.sample(),
-            request.device());
-        if (cache != null) {
-            cache.put(measured);
-        }
-        return measured;
     }
 
     /** Estimates every operator for {@code in} and chooses. */

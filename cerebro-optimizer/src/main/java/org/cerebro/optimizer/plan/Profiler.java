@@ -1,6 +1,8 @@
 package org.cerebro.optimizer.plan;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Locale;
 import org.cerebro.plan.DataParallelProfile;
 import org.cerebro.data.Dataset;
@@ -12,8 +14,8 @@ import org.cerebro.train.Trainable;
 import org.cerebro.train.TrainableState;
 
 /**
- * Measures a model: two warm-up passes over a small sample, then timed passes until at least
- * {@code minSeconds} have gone by (at most {@code maxPasses}), and one timed evaluation. Works for
+ * Measures a model: warm-up passes over a small sample, then timed passes until at least
+ * {@code minSeconds} have gone by (at most {@code maxPasses}), and a timed evaluation. Works for
  * any {@link Trainable}. Thread-safe: stateless.
  */
 public final class Profiler {
@@ -34,26 +36,59 @@ public final class Profiler {
         return trainable.name() + " {" + config.canonical() + "} on " + device;
     }
 
-    /** Profiles {@code config} of {@code trainable} on {@code sample}. */
+    /** Profiles {@code config} of {@code trainable} on {@code sample}: {@link #profile(Trainable, List, DataSpec, Dataset, String)} of one. */
     public ModelProfile profile(Trainable trainable, Config config, DataSpec data, Dataset sample, String device) {
-        try (TrainableState state = trainable.init(config, 0, data)) {
-            state.trainPass(sample); // warm-up: JIT, native kernels, allocator
-            state.trainPass(sample);
-            long start = System.nanoTime();
-            long samples = 0;
-            int passes = 0;
-            while (passes < maxPasses && (passes == 0 || System.nanoTime() - start < minSeconds * 1e9)) {
-                state.trainPass(sample);
-                samples += sample.size();
-                passes++;
+        return profile(trainable, List.of(config), data, sample, device).get(0);
+    }
+
+    /**
+     * Profiles each of {@code configs} of {@code trainable} on {@code sample}, interleaved: warm-up
+     * rounds (a pass of each config) for at least {@code minSeconds} and two rounds, then timed
+     * rounds for at least {@code minSeconds} per config (at most {@code maxPasses}); a config's
+     * training cost is its median timed pass, its evaluation cost the second of two. Interleaving
+     * gives every config the same JIT warmth and the same share of the machine's noise: a profile
+     * is taken early in a JVM's life, and a config profiled first, cold and alone, measured at
+     * twice the cost its training then had.
+     */
+    public List<ModelProfile> profile(Trainable trainable, List<Config> configs, DataSpec data, Dataset sample,
+                                      String device) {
+        List<TrainableState> states = new ArrayList<>();
+        try {
+            for (Config config : configs) {
+                states.add(trainable.init(config, 0, data));
             }
-            double trainSeconds = (System.nanoTime() - start) / 1e9;
-            long evalStart = System.nanoTime();
-            state.evaluate(sample);
-            double evalSeconds = (System.nanoTime() - evalStart) / 1e9;
-            return new ModelProfile(key(trainable, config, device), trainSeconds / samples, evalSeconds / sample.size(),
-                state.toBytes().length, Instant.now(), "measured now (" + passes + " passes over " + sample.size()
-                + " records)");
+            long warmUp = System.nanoTime();
+            for (int round = 0; round < 2 || System.nanoTime() - warmUp < minSeconds * 1e9; round++) {
+                states.forEach(state -> state.trainPass(sample)); // JIT, native kernels, allocator
+            }
+            List<List<Double>> passSeconds = new ArrayList<>();
+            states.forEach(state -> passSeconds.add(new ArrayList<>()));
+            long start = System.nanoTime();
+            for (int round = 0; round < maxPasses
+                && (round < 3 || System.nanoTime() - start < minSeconds * configs.size() * 1e9); round++) {
+                for (int i = 0; i < states.size(); i++) {
+                    long passStart = System.nanoTime();
+                    states.get(i).trainPass(sample);
+                    passSeconds.get(i).add((System.nanoTime() - passStart) / 1e9);
+                }
+            }
+            List<ModelProfile> profiles = new ArrayList<>();
+            for (int i = 0; i < states.size(); i++) {
+                TrainableState state = states.get(i);
+                List<Double> times = passSeconds.get(i);
+                times.sort(null);
+                state.evaluate(sample); // warm-up
+                long evalStart = System.nanoTime();
+                state.evaluate(sample);
+                double evalSeconds = (System.nanoTime() - evalStart) / 1e9;
+                profiles.add(new ModelProfile(key(trainable, configs.get(i), device), times.get(times.size() / 2)
+                    / sample.size(), evalSeconds / sample.size(), state.toBytes().length, Instant.now(),
+                    "measured now (median of " + times.size() + " passes over " + sample.size() + " records, after"
+                    + " warm-up, " + configs.size() + " config(s) interleaved)"));
+            }
+            return profiles;
+        } finally {
+            states.forEach(TrainableState::close);
         }
     }
 

@@ -51,6 +51,31 @@ class ExplainedSearchTest {
         }
     }
 
+    @Test
+    void theMeasuredMakespanStartsAtThePlanAndIsComparedWithTheOperatorThatRan() {
+        try (Dataset train = MlpTrainableTest.blobs(600, 1); Dataset validation = MlpTrainableTest.blobs(200, 2)) {
+            SearchResult result = Cerebro.search(SearchSpace.of(HParam.logUniform("lr", 0.01, 0.3),
+                    HParam.choice("hidden", 0, 8))).trainable(new MlpTrainable()).data(train, validation)
+                .strategy(Strategy.random(4, 2)).objective(Objective.maximize("accuracy")).seed(3)
+                .operator(Operator.TASK_PARALLEL).run(); // one worker: the planner chooses MOP
+            String explain = result.explain();
+            java.util.regex.Matcher planned = java.util.regex.Pattern.compile("planned at \\+([0-9.]+) s \\(search start,"
+                + " after partitioning the data and profiling\\)").matcher(explain);
+            assertTrue(planned.find(), explain);
+            double plannedAt = Double.parseDouble(planned.group(1));
+            assertTrue(plannedAt > 0, "profiling takes time before the plan: " + explain);
+            assertEquals(Operator.MOP, result.plan().chosen());
+            java.util.regex.Matcher measured = java.util.regex.Pattern.compile("measured: makespan ([0-9.]+) s \\(from"
+                + " this plan to the end of training, the interval the estimate covers\\) vs TASK_PARALLEL's estimate")
+                .matcher(explain);
+            assertTrue(measured.find(), "compared with the estimate of the operator that ran: " + explain);
+            double seconds = Double.parseDouble(measured.group(1));
+            double elapsed = result.elapsed().toNanos() / 1e9;
+            assertTrue(plannedAt + seconds <= elapsed + 0.01 && seconds < elapsed, "plan at " + plannedAt + " + "
+                + seconds + " within the run's " + elapsed + " s:\n" + explain);
+        }
+    }
+
     private static SearchResult runGrid() {
         try (Dataset train = MlpTrainableTest.blobs(600, 1); Dataset validation = MlpTrainableTest.blobs(200, 2)) {
             return Cerebro.search(SearchSpace.of(HParam.choice("lr", 0.05, 0.1), HParam.choice("hidden", 0, 8)))
