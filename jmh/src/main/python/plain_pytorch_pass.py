@@ -2,7 +2,8 @@
 """The plain-PyTorch reference for TrainerParityBench: the loop a PyTorch user writes.
 
 One pass = one epoch over N MNIST test images (IDX files, scaled to [0, 1]) of the zoo MLP
-784-128-128-10 (nn.Linear + ReLU), Adam (lr 1e-3, PyTorch's defaults otherwise), mean
+(784, then DEPTH hidden layers of WIDTH, then 10; nn.Linear + ReLU; default 784-128-128-10),
+Adam (lr 1e-3, PyTorch's defaults otherwise), mean
 cross-entropy, mini-batches sliced from one tensor in order (the last one partial), on T
 intra-op threads. Prints one line: the median milliseconds per pass over the measured passes,
 after warm-up passes. Never run by `mvn verify`; the Java harness runs it when
@@ -33,6 +34,8 @@ def main():
     parser.add_argument("--batch", type=int, default=64)
     parser.add_argument("--threads", type=int, default=1)
     parser.add_argument("--records", type=int, default=5000)
+    parser.add_argument("--width", type=int, default=128)
+    parser.add_argument("--depth", type=int, default=2)
     parser.add_argument("--warmup", type=int, default=5)
     parser.add_argument("--passes", type=int, default=15)
     args = parser.parse_args()
@@ -42,7 +45,11 @@ def main():
     labels = idx(args.data + "/mnist/t10k-labels-idx1-ubyte.gz")[: args.records]
     x = images.reshape(len(images), -1).float() / 255
     y = labels.long()
-    model = nn.Sequential(nn.Linear(784, 128), nn.ReLU(), nn.Linear(128, 128), nn.ReLU(), nn.Linear(128, 10))
+    layers, inputs = [], 784
+    for _ in range(args.depth):
+        layers += [nn.Linear(inputs, args.width), nn.ReLU()]
+        inputs = args.width
+    model = nn.Sequential(*layers, nn.Linear(inputs, 10))
     optimizer = torch.optim.Adam(model.parameters(), lr=1e-3)
     loss_fn = nn.CrossEntropyLoss()
 
@@ -65,8 +72,8 @@ def main():
         begin = time.perf_counter()
         one_pass()
         times.append((time.perf_counter() - begin) * 1000)
-    print("%.3f ms per pass (torch %s, %d thread(s), batch %d, %d records)"
-          % (statistics.median(times), torch.__version__, args.threads, args.batch, len(x)))
+    print("%.3f ms per pass (torch %s, %d thread(s), batch %d, %d records, width %d, depth %d)"
+          % (statistics.median(times), torch.__version__, args.threads, args.batch, len(x), args.width, args.depth))
 
 
 if __name__ == "__main__":

@@ -168,11 +168,8 @@ public final class SearchResult {
             if (stages.size() > 1) {
                 out.append(String.format(java.util.Locale.ROOT, "stage %d, planned at +%.2f s (%s):%n", i + 1,
                     stage.atSeconds(), stage.trigger()));
-            } else {
-                out.append(String.format(java.util.Locale.ROOT, "planned at +%.2f s (%s)%n", stage.atSeconds(),
-                    stage.trigger()));
             }
-            out.append(stage.plan().explain(total - stage.atSeconds()));
+            out.append(stage.plan().explain(total - stage.atSeconds(), stage.atSeconds()));
         }
         out.append(ranLine());
         return out.toString();

@@ -39,14 +39,16 @@ public record PhysicalPlan(String planner, PlanningInput input, Operator chosen,
 
     /** The EXPLAIN text, without measurements. */
     public String explain() {
-        return explain(Double.NaN);
+        return explain(Double.NaN, 0);
     }
 
     /**
      * The EXPLAIN text: the stage, the candidates with their estimates and verdicts, the inputs,
-     * and the measured makespan next to the estimate when {@code measuredSeconds} is a number.
+     * and the measured makespan next to the estimate when {@code measuredSeconds} is a number:
+     * the seconds from the plan, made {@code plannedAtSeconds} after the search started, to the
+     * end of training.
      */
-    public String explain(double measuredSeconds) {
+    public String explain(double measuredSeconds, double plannedAtSeconds) {
         PlanningInput in = input;
         StringBuilder out = new StringBuilder();
         int maxEpochs = in.epochsPerTrial().stream().mapToInt(Integer::intValue).max().orElse(0);
@@ -101,9 +103,9 @@ public record PhysicalPlan(String planner, PlanningInput input, Operator chosen,
             double estimate = candidates.stream().filter(c -> c.operator() == ran)
                 .mapToDouble(Candidate::makespanSeconds).findFirst().orElse(Double.NaN);
             out.append(Double.isFinite(estimate) && estimate > 0
-                ? String.format(Locale.ROOT, "  measured: makespan %s (from this plan to the end of training, the"
-                    + " interval the estimate covers) vs %s's estimate %s (%.2fx)%n", seconds(measuredSeconds), ran,
-                    seconds(estimate), measuredSeconds / estimate)
+                ? String.format(Locale.ROOT, "  measured: makespan %s (from this plan, made at +%.2f s, to the end of"
+                    + " training: the interval the estimate covers) vs %s's estimate %s (%.2fx)%n",
+                    seconds(measuredSeconds), plannedAtSeconds, ran, seconds(estimate), measuredSeconds / estimate)
                 : String.format(Locale.ROOT, "  measured: makespan %s (no estimate to compare it with)%n",
                     seconds(measuredSeconds)));
         }

@@ -1,14 +1,9 @@
 package org.cerebro.jmh;
 
-import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.cerebro.data.Dataset;
 import org.cerebro.data.Datasets;
 import org.cerebro.djl.DjlTrainable;
@@ -42,8 +37,8 @@ public final class TrainerParityBench {
 
     public static void main(String[] args) throws Exception {
         String python = args.length > 0 ? args[0] : "python3";
-        Path script = Path.of("jmh/src/main/python/plain_pytorch_pass.py");
-        boolean torch = Files.exists(script) && run(List.of(python, "-c", "import torch")) != null;
+        PlainPyTorch reference = new PlainPyTorch(python);
+        boolean torch = reference.available();
         System.out.println(torch ? "reference: " + python + " with torch" : "no python3 with torch: trainer only");
         System.out.println("| batch | threads | DjlTrainable (ms/pass) | plain PyTorch (ms/pass) | PyTorch / trainer |");
         System.out.println("|---:|---:|---:|---:|---:|");
@@ -55,11 +50,7 @@ public final class TrainerParityBench {
                 for (int threads : new int[] {1, 2}) {
                     ai.djl.pytorch.jni.JniUtils.setNumThreads(threads);
                     double trainer = trainerMillis(partition, batch);
-                    String reference = torch ? run(List.of(python, script.toString(), "--data",
-                        BenchData.dir().toString(), "--batch", String.valueOf(batch), "--threads",
-                        String.valueOf(threads), "--records", String.valueOf(RECORDS), "--warmup",
-                        String.valueOf(WARMUP), "--passes", String.valueOf(PASSES))) : null;
-                    double plain = reference == null ? Double.NaN : Double.parseDouble(reference.split(" ")[0]);
+                    double plain = reference.passMillis(batch, threads, RECORDS, 128, 2, WARMUP, PASSES);
                     System.out.printf(Locale.ROOT, "| %d | %d | %.1f | %s | %s |%n", batch, threads, trainer,
                         torch ? String.format(Locale.ROOT, "%.1f", plain) : "-",
                         torch ? String.format(Locale.ROOT, "%.2f", plain / trainer) : "-");
@@ -85,16 +76,5 @@ public final class TrainerParityBench {
             times.sort(null);
             return times.get(times.size() / 2);
         }
-    }
-
-    /** The command's last output line ("" when it printed nothing), or null when it fails. */
-    private static String run(List<String> command) throws IOException, InterruptedException {
-        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-        byte[] out = process.getInputStream().readAllBytes();
-        if (!process.waitFor(10, TimeUnit.MINUTES) || process.exitValue() != 0) {
-            return null;
-        }
-        String text = new String(out, StandardCharsets.UTF_8).strip();
-        return text.lines().reduce((a, b) -> b).orElse("");
     }
 }

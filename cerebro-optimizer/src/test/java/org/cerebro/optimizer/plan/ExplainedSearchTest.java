@@ -59,17 +59,15 @@ class ExplainedSearchTest {
                 .strategy(Strategy.random(4, 2)).objective(Objective.maximize("accuracy")).seed(3)
                 .operator(Operator.TASK_PARALLEL).run(); // one worker: the planner chooses MOP
             String explain = result.explain();
-            java.util.regex.Matcher planned = java.util.regex.Pattern.compile("planned at \\+([0-9.]+) s \\(search start,"
-                + " after partitioning the data and profiling\\)").matcher(explain);
-            assertTrue(planned.find(), explain);
-            double plannedAt = Double.parseDouble(planned.group(1));
-            assertTrue(plannedAt > 0, "profiling takes time before the plan: " + explain);
-            assertEquals(Operator.MOP, result.plan().chosen());
             java.util.regex.Matcher measured = java.util.regex.Pattern.compile("measured: makespan ([0-9.]+) s \\(from"
-                + " this plan to the end of training, the interval the estimate covers\\) vs TASK_PARALLEL's estimate")
-                .matcher(explain);
+                + " this plan, made at \\+([0-9.]+) s, to the end of training: the interval the estimate covers\\) vs"
+                + " TASK_PARALLEL's estimate").matcher(explain);
             assertTrue(measured.find(), "compared with the estimate of the operator that ran: " + explain);
+            assertEquals(Operator.MOP, result.plan().chosen());
             double seconds = Double.parseDouble(measured.group(1));
+            double plannedAt = Double.parseDouble(measured.group(2));
+            assertTrue(plannedAt > 0, "profiling takes time before the plan: " + explain);
+            assertEquals(plannedAt, result.stages().get(0).atSeconds(), 0.005);
             double elapsed = result.elapsed().toNanos() / 1e9;
             assertTrue(plannedAt + seconds <= elapsed + 0.01 && seconds < elapsed, "plan at " + plannedAt + " + "
                 + seconds + " within the run's " + elapsed + " s:\n" + explain);
