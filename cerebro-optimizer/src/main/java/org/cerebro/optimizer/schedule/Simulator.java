@@ -61,11 +61,7 @@ public final class Simulator {
             throw new IllegalArgumentException("shares=" + shares.length + " expected one per partition="
                 + placement.partitions());
         }
-        double sum = Arrays.stream(shares).sum();
-        if (Math.abs(sum - 1) > 1e-9 || Arrays.stream(shares).anyMatch(x -> !(x > 0))) {
-            throw new IllegalArgumentException("partition shares must be positive and sum to 1, got sum=" + sum);
-        }
-        this.shares = shares.clone();
+        this.shares = VirtualExecutor.checkShares(shares).clone();
         return this;
     }
 

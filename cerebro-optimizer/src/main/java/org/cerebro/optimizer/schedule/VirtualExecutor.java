@@ -94,12 +94,17 @@ public final class VirtualExecutor implements Executor {
 
     /** The share of the data each partition holds; by default equal shares. */
     public VirtualExecutor partitionShares(double[] partitionShares) {
-        double sum = Arrays.stream(partitionShares).sum();
-        if (Math.abs(sum - 1) > 1e-9 || Arrays.stream(partitionShares).anyMatch(x -> !(x > 0))) {
+        this.shares = checkShares(partitionShares).clone();
+        return this;
+    }
+
+    /** {@code shares}, when they are positive and sum to 1. */
+    static double[] checkShares(double[] shares) {
+        double sum = Arrays.stream(shares).sum();
+        if (Math.abs(sum - 1) > 1e-9 || Arrays.stream(shares).anyMatch(x -> !(x > 0))) {
             throw new IllegalArgumentException("partition shares must be positive and sum to 1, got sum=" + sum);
         }
-        this.shares = partitionShares.clone();
-        return this;
+        return shares;
     }
 
     /** Workers that die: worker -> time in seconds. */

@@ -14,8 +14,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Whole searches (the real driver, ASHA and kernel) on virtual workers whose units are timed
- * differently by two jitter seeds: with outcomes in grant order the decisions and results are the
- * same however the units are timed; in arrival order they are not. (The cost in makespan is
+ * differently by two jitter seeds: with outcomes in the predicted order (the default) the decisions
+ * and results are the same however the units are timed; in arrival order they are not. (The cost in makespan is
  * measured by {@code DecisionOrderSimulation} in the jmh module.)
  */
 class DecisionOrderSimulationTest {
@@ -25,7 +25,7 @@ class DecisionOrderSimulationTest {
     }
 
     @Test
-    void grantOrderGivesTheSameDecisionsHoweverTheUnitsAreTimed() {
+    void thePredictedOrderGivesTheSameDecisionsHoweverTheUnitsAreTimed() {
         try (Dataset standIn = SyntheticSearch.standIn(8)) {
             VirtualExecutor one = SyntheticSearch.executor(8, 0.3, 1);
             VirtualExecutor two = SyntheticSearch.executor(8, 0.3, 2);
@@ -33,7 +33,7 @@ class DecisionOrderSimulationTest {
             double makespanA = one.makespan();
             SearchResult b = run(false, 2, two, standIn);
             assertNotEquals(makespanA, two.makespan(), "the jitter seeds time the units differently");
-            assertEquals(a.trials(), b.trials(), "grant order: the same decisions and results");
+            assertEquals(a.trials(), b.trials(), "predicted order: the same decisions and results");
             assertTrue(a.trials().stream().anyMatch(t -> t.epochsCompleted() == 27), "ASHA promoted to the top rung");
 
             SearchResult c = run(true, 1, SyntheticSearch.executor(8, 0.3, 1), standIn);
