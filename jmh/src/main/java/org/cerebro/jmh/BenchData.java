@@ -8,6 +8,18 @@ public final class BenchData {
     private BenchData() {
     }
 
+    /** MNIST's 60,000 training images. */
+    public static org.cerebro.data.Dataset mnistTrain() {
+        return org.cerebro.data.Datasets.idx(dir().resolve("mnist/train-images-idx3-ubyte.gz"),
+            dir().resolve("mnist/train-labels-idx1-ubyte.gz"));
+    }
+
+    /** MNIST's 10,000 test images. */
+    public static org.cerebro.data.Dataset mnistTest() {
+        return org.cerebro.data.Datasets.idx(dir().resolve("mnist/t10k-images-idx3-ubyte.gz"),
+            dir().resolve("mnist/t10k-labels-idx1-ubyte.gz"));
+    }
+
     /** The data directory; fails naming where it looked when it is absent. */
     public static Path dir() {
         String configured = System.getProperty("cerebro.data", System.getenv("CEREBRO_DATA"));

@@ -6,7 +6,6 @@ import org.cerebro.Objective;
 import org.cerebro.SearchResult;
 import org.cerebro.TrialResult;
 import org.cerebro.data.Dataset;
-import org.cerebro.data.Datasets;
 import org.cerebro.djl.DjlTrainable;
 import org.cerebro.djl.Zoo;
 import org.cerebro.exec.local.LocalExecutor;
@@ -40,10 +39,8 @@ public final class ComputeLimitBench {
         }
         SearchSpace space = SearchSpace.of(HParam.choice("width", 128, 256), HParam.choice("depth", 1, 2),
             HParam.choice("lr", 1e-3, 3e-3), HParam.constant("batch_size", 64));
-        try (Dataset train = Datasets.idx(BenchData.dir().resolve("mnist/train-images-idx3-ubyte.gz"),
-                BenchData.dir().resolve("mnist/train-labels-idx1-ubyte.gz"));
-             Dataset test = Datasets.idx(BenchData.dir().resolve("mnist/t10k-images-idx3-ubyte.gz"),
-                BenchData.dir().resolve("mnist/t10k-labels-idx1-ubyte.gz"))) {
+        try (Dataset train = BenchData.mnistTrain();
+             Dataset test = BenchData.mnistTest()) {
             double limit = 0;
             for (int width : new int[] {128, 256}) {
                 for (int depth : new int[] {1, 2}) {

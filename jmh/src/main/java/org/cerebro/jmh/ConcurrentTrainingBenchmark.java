@@ -6,7 +6,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.cerebro.data.Dataset;
-import org.cerebro.data.Datasets;
 import org.cerebro.data.Partitions;
 import org.cerebro.djl.DjlTrainable;
 import org.cerebro.djl.PyTorchEngine;
@@ -65,8 +64,7 @@ public class ConcurrentTrainingBenchmark {
     @Setup(Level.Trial)
     public void setUp() {
         PyTorchEngine.configureForWorkers(setting == Setting.ONE_TRIAL_ALL_CORES ? 1 : 2);
-        test = Datasets.idx(BenchData.dir().resolve("mnist/t10k-images-idx3-ubyte.gz"),
-            BenchData.dir().resolve("mnist/t10k-labels-idx1-ubyte.gz"));
+        test = BenchData.mnistTest();
         parts = test.partition(2, 1);
         DjlTrainable trainable = new DjlTrainable(Zoo.mlp());
         first = trainable.init(CONFIG, 1, MNIST);

@@ -8,7 +8,6 @@ import org.cerebro.Objective;
 import org.cerebro.SearchBuilder;
 import org.cerebro.SearchResult;
 import org.cerebro.data.Dataset;
-import org.cerebro.data.Datasets;
 import org.cerebro.exec.local.LocalExecutor;
 import org.cerebro.space.HParam;
 import org.cerebro.space.SearchSpace;
@@ -32,11 +31,9 @@ public final class DecisionOrderBench {
     public static void main(String[] args) {
         SearchSpace space = SearchSpace.of(HParam.logUniform("lr", 0.01, 0.3), HParam.choice("hidden", 32, 64),
             HParam.choice("batch_size", 32, 64));
-        try (Dataset all = Datasets.idx(BenchData.dir().resolve("mnist/train-images-idx3-ubyte.gz"),
-                BenchData.dir().resolve("mnist/train-labels-idx1-ubyte.gz"));
+        try (Dataset all = BenchData.mnistTrain();
              Dataset train = all.head(12_000);
-             Dataset validation = Datasets.idx(BenchData.dir().resolve("mnist/t10k-images-idx3-ubyte.gz"),
-                 BenchData.dir().resolve("mnist/t10k-labels-idx1-ubyte.gz")).head(2_000)) {
+             Dataset validation = BenchData.mnistTest().head(2_000)) {
             List<Double> granted = new ArrayList<>();
             List<Double> arrival = new ArrayList<>();
             for (int round = 1; round <= 3; round++) {

@@ -16,7 +16,6 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.cerebro.data.BatchAssembler;
 import org.cerebro.data.Dataset;
-import org.cerebro.data.Datasets;
 import org.cerebro.data.LastBatch;
 import org.cerebro.djl.DjlTrainable;
 import org.cerebro.djl.NdBatches;
@@ -69,8 +68,7 @@ public class DjlTrainingBenchmark {
 
     @Setup(Level.Trial)
     public void setUp() {
-        test = Datasets.idx(BenchData.dir().resolve("mnist/t10k-images-idx3-ubyte.gz"),
-            BenchData.dir().resolve("mnist/t10k-labels-idx1-ubyte.gz"));
+        test = BenchData.mnistTest();
         partition = test.partition(2, 1).get(0);
         state = new DjlTrainable(Zoo.mlp()).init(CONFIG, 1, MNIST);
         model = Model.newInstance("easytrain", PyTorchEngine.get().defaultDevice(), PyTorchEngine.NAME);

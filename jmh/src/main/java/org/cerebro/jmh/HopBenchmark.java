@@ -3,7 +3,6 @@ package org.cerebro.jmh;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import org.cerebro.data.Dataset;
-import org.cerebro.data.Datasets;
 import org.cerebro.djl.DjlTrainable;
 import org.cerebro.djl.Zoo;
 import org.cerebro.space.Config;
@@ -60,8 +59,7 @@ public class HopBenchmark {
         state = trainable.init(config, 1, MNIST);
         long parameters = 784L * width + width + (long) width * width + width + width * 10L + 10;
         System.out.printf("%nwidth=%d parameters=%d state bytes=%d%n", width, parameters, state.toBytes().length);
-        train = Datasets.idx(BenchData.dir().resolve("mnist/train-images-idx3-ubyte.gz"),
-            BenchData.dir().resolve("mnist/train-labels-idx1-ubyte.gz"));
+        train = BenchData.mnistTrain();
         quarter = train.partition(4, 1).get(0);
     }
 

@@ -7,7 +7,6 @@ import org.cerebro.Cerebro;
 import org.cerebro.Objective;
 import org.cerebro.SearchResult;
 import org.cerebro.data.Dataset;
-import org.cerebro.data.Datasets;
 import org.cerebro.data.Partitions;
 import org.cerebro.exec.DataParallelGroup;
 import org.cerebro.exec.DataParallelSteps;
@@ -51,11 +50,9 @@ public final class HybridBench {
 
     public static void main(String[] args) throws Exception {
         int records = args.length > 0 ? Integer.parseInt(args[0]) : 12_000;
-        try (Dataset all = Datasets.idx(BenchData.dir().resolve("mnist/train-images-idx3-ubyte.gz"),
-                BenchData.dir().resolve("mnist/train-labels-idx1-ubyte.gz"));
+        try (Dataset all = BenchData.mnistTrain();
              Dataset train = all.head(records);
-             Dataset validation = Datasets.idx(BenchData.dir().resolve("mnist/t10k-images-idx3-ubyte.gz"),
-                 BenchData.dir().resolve("mnist/t10k-labels-idx1-ubyte.gz")).head(2_000)) {
+             Dataset validation = BenchData.mnistTest().head(2_000)) {
             allReduceCost(train);
             clusterAllReduceCost(train, validation);
             search(train, validation);

@@ -172,11 +172,9 @@ public final class TpeBench {
             HParam.choice("batch_size", 16, 32, 64, 128), HParam.uniform("momentum", 0.0, 0.95));
         System.out.println();
         System.out.println("== MNIST, ASHA(1, 9, 3) x 24 trials, pure-Java MLP, 12,000 records, 2 workers");
-        try (Dataset all = Datasets.idx(BenchData.dir().resolve("mnist/train-images-idx3-ubyte.gz"),
-                BenchData.dir().resolve("mnist/train-labels-idx1-ubyte.gz"));
+        try (Dataset all = BenchData.mnistTrain();
              Dataset train = all.head(12_000);
-             Dataset validation = Datasets.idx(BenchData.dir().resolve("mnist/t10k-images-idx3-ubyte.gz"),
-                 BenchData.dir().resolve("mnist/t10k-labels-idx1-ubyte.gz")).head(2_000)) {
+             Dataset validation = BenchData.mnistTest().head(2_000)) {
             for (long seed = 1; seed <= 3; seed++) {
                 for (String sampler : List.of("random", "tpe")) {
                     SearchResult result = Cerebro.search(space).trainable(new MlpTrainable()).data(train, validation)

@@ -5,7 +5,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.cerebro.data.Dataset;
-import org.cerebro.data.Datasets;
 import org.cerebro.djl.DjlTrainable;
 import org.cerebro.djl.PyTorchEngine;
 import org.cerebro.djl.Zoo;
@@ -43,8 +42,7 @@ public final class TrainerParityBench {
         System.out.println("| batch | threads | DjlTrainable (ms/pass) | plain PyTorch (ms/pass) | PyTorch / trainer |");
         System.out.println("|---:|---:|---:|---:|---:|");
         PyTorchEngine.get();
-        try (Dataset test = Datasets.idx(BenchData.dir().resolve("mnist/t10k-images-idx3-ubyte.gz"),
-                BenchData.dir().resolve("mnist/t10k-labels-idx1-ubyte.gz"));
+        try (Dataset test = BenchData.mnistTest();
              Dataset partition = test.head(RECORDS)) {
             for (int batch : new int[] {64, 128}) {
                 for (int threads : new int[] {1, 2}) {

@@ -13,7 +13,6 @@ import org.cerebro.Objective;
 import org.cerebro.SearchListener;
 import org.cerebro.SearchResult;
 import org.cerebro.data.Dataset;
-import org.cerebro.data.Datasets;
 import org.cerebro.djl.DjlTrainable;
 import org.cerebro.djl.Zoo;
 import org.cerebro.exec.Executor;
@@ -60,10 +59,8 @@ public final class SparkBench {
         SparkContext spark = new SparkContext(SparkOnOneMachine.localCluster("cerebro-bench", 2));
         Path root = Files.createTempDirectory("cerebro-spark-bench");
         List<Process> workers = new ArrayList<>();
-        try (Dataset train = Datasets.idx(BenchData.dir().resolve("mnist/train-images-idx3-ubyte.gz"),
-                BenchData.dir().resolve("mnist/train-labels-idx1-ubyte.gz"));
-             Dataset test = Datasets.idx(BenchData.dir().resolve("mnist/t10k-images-idx3-ubyte.gz"),
-                BenchData.dir().resolve("mnist/t10k-labels-idx1-ubyte.gz"))) {
+        try (Dataset train = BenchData.mnistTrain();
+             Dataset test = BenchData.mnistTest()) {
             emptyUnits(spark, train.head(2_000), test.head(500));
 
             Path secret = Files.write(root.resolve("secret"), "cerebro-bench-secret-0123456789abcdef".getBytes());
