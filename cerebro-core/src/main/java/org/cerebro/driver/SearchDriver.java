@@ -184,8 +184,8 @@ public final class SearchDriver {
             strategyState.rungs(), settings.executor().name(), settings.partitions(), kernel.unitsRun(),
             experiment == null ? 0 : experiment.unitsRecovered(), kernel.units(),
             Duration.ofNanos(System.nanoTime() - startNanos),
-            Duration.ofNanos(trainedNanos > 0 ? trainedNanos : System.nanoTime() - startNanos), stages, keeper.models(), settings.experimentDir(),
-            search.trainable(), warnings));
+            Duration.ofNanos(trainedNanos > 0 ? trainedNanos : System.nanoTime() - startNanos), stages,
+            keeper.models(), settings.experimentDir(), search.trainable(), warnings));
     }
 
     /** Rewrites the live report when the last write is old enough. */

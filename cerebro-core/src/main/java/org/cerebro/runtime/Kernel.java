@@ -234,7 +234,7 @@ public final class Kernel implements AutoCloseable {
      * otherwise run, from the trial's checkpoint when this run has no state of it. A paused
      * trial whose state could not be kept ends the epoch failed at once.
      */
-public void runEpoch(int trialId) {
+    public void runEpoch(int trialId) {
         runEpoch(trialId, 0);
     }
 
@@ -243,7 +243,7 @@ public void runEpoch(int trialId) {
      * of lower priority first (the search passes each epoch's predicted finish, so the outcome
      * the strategy needs next is the one trained first).
      */
-        public void runEpoch(int trialId, double priority) {
+    public void runEpoch(int trialId, double priority) {
         Trial trial = table.get(trialId);
         int epoch = trial.epochsDone() + 1;
         outstanding++;

@@ -9,8 +9,9 @@ import org.cerebro.runtime.TrialTable.Trial;
  * The model hopper parallelism scheduler of the VLDB 2020 paper: when a worker is idle, it picks
  * uniformly at random, among the queued trials of the lowest priority that still need a partition
  * that worker holds in their current epoch, one to run there (the search gives each epoch its
- * predicted finish as priority, so the outcome the strategy needs next trains first). With replicas, any worker holding a copy serves a
- * partition; a unit lost with its worker simply becomes eligible again.
+ * predicted finish as priority, so the outcome the strategy needs next trains first). With
+ * replicas, any worker holding a copy serves a partition; a unit lost with its worker simply
+ * becomes eligible again.
  *
  * <p>Two visit policies: {@link VisitPolicy#FREE} (the paper's: any partition not yet visited
  * this epoch) and {@link VisitPolicy#FIXED} (each trial's order per epoch is fixed by the table

@@ -47,7 +47,9 @@ public interface Trainable {
      * config, never a measurement. The search shows epoch outcomes to the strategy in the order a
      * clock driven by these costs predicts they finish, so a cheap model's outcome need not wait
      * for an expensive one granted before it, and the decisions still never depend on timing. The
-     * default, 1 for every config, gives the order the epochs were granted in.
+     * default, 1 for every config, gives the order the epochs were granted in. Changing it changes
+     * an adaptive search's decisions: a search resumed from an experiment directory needs the
+     * costs its first run had.
      */
     default double epochCost(Config config, DataSpec data) {
         return 1;
