@@ -44,6 +44,7 @@ public final class SearchBuilder {
     private java.nio.file.Path report;
     private double divergenceLimit;
     private boolean arrivalOrder;
+    private int intraOpThreads;
 
     SearchBuilder(SearchSpace space) {
         this.space = given(space, "space");
@@ -238,6 +239,24 @@ public final class SearchBuilder {
         return this;
     }
 
+    /**
+     * Fixes each worker's intra-op threads at {@code threads} instead of the planner's measured
+     * choice. The choice times the model with the cores split evenly and with one thread per
+     * worker and keeps one thread only when it is at least 20% faster; for a model near that line
+     * the choice can differ between two runs, and with it the last bits of a DJL model's results
+     * (its GEMMs sum in another order). Fixing it makes such runs bit-identical.
+     *
+     * @throws IllegalArgumentException unless {@code threads >= 1}
+     */
+    public SearchBuilder intraOpThreads(int threads) {
+        once("intraOpThreads");
+        if (threads < 1) {
+            throw new IllegalArgumentException("intraOpThreads=" + threads + " expected >= 1");
+        }
+        this.intraOpThreads = threads;
+        return this;
+    }
+
     /** Adds a progress listener. */
     public SearchBuilder listener(SearchListener listener) {
         listeners.add(given(listener, "listener"));
@@ -318,7 +337,7 @@ public final class SearchBuilder {
         return new Search(new LogicalSearch(space, trainable, train, validation,
             new DataSpec(train.featureWidth(), numClasses), strategy, objective, seed, test, testTopK),
             new RunSettings(chosen, parts, operator, experimentDir, profileCache, all, keep, report, divergenceLimit,
-                arrivalOrder));
+                arrivalOrder, intraOpThreads));
     }
 
     /** {@code build().run()}. */

@@ -29,6 +29,7 @@ import org.cerebro.plan.PhysicalPlan;
 import org.cerebro.plan.Planner;
 import org.cerebro.plan.Planners;
 import org.cerebro.plan.PlanningRequest;
+import org.cerebro.plan.ThreadChoice;
 import org.cerebro.runtime.Kernel;
 import org.cerebro.runtime.TrialTable.Phase;
 import org.cerebro.runtime.TrialTable.Trial;
@@ -396,11 +397,19 @@ public final class SearchDriver {
     /** Lowers the search's demand to a physical plan with the planner on the class path. */
     private PhysicalPlan plan(Partitions parts, Executor executor) {
         int workers = executor.workers();
+        ThreadChoice pinned = null;
+        if (settings.intraOpThreads() > 0) {
+            int cores = Runtime.getRuntime().availableProcessors();
+            int split = Math.max(1, cores / settings.intraOpThreads());
+            pinned = new ThreadChoice(split, Math.max(1, cores / split), "fixed by SearchBuilder.intraOpThreads("
+                + settings.intraOpThreads() + "): not measured");
+        }
         // profile and train under the thread split this process's workers use
+        int split = pinned != null ? pinned.configureFor() : workers;
         try {
-            search.trainable().configureWorkers(workers);
+            search.trainable().configureWorkers(split);
         } catch (RuntimeException e) {
-            warn("trainable " + search.trainable().name() + ".configureWorkers(" + workers + ") threw " + e
+            warn("trainable " + search.trainable().name() + ".configureWorkers(" + split + ") threw " + e
                 + "; the search goes on with its defaults");
         }
         try (Dataset sample = parts.get(0).head(Math.min(PROFILE_SAMPLE, parts.get(0).size()))) {
@@ -418,6 +427,9 @@ public final class SearchDriver {
                 executor.replicas(), executor.deviceKind(),
                 MachineFacts.physicalMemory() / workers, MachineFacts.memoryBandwidth(), "measured memory copy",
                 settings.profileCache(), executor.operators(), null);
+            if (pinned != null) {
+                request = request.withThreads(pinned);
+            }
             PhysicalPlan plan = lower(request, null);
             request = request.withThreads(plan.input().threads()); // a re-planning keeps the split the workers train with
             return plan;

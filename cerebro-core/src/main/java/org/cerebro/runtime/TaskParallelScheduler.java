@@ -9,9 +9,10 @@ import org.cerebro.runtime.TrialTable.Trial;
  * Task parallelism: a worker takes a trial and trains it through its epoch itself, no hops,
  * visiting the partitions in the trial's fixed order, so a trial's results equal those under
  * fixed-order MOP. Every worker must be able to read every partition: on one machine they share
- * the one copy in memory; on a cluster each worker needs all the data. Trials wait for a worker
- * in the order they were queued; a trial whose epoch ended leaves its worker, which takes the
- * next waiting trial.
+ * the one copy in memory; on a cluster each worker needs all the data. A free worker takes the
+ * waiting trial of the lowest priority (the search's predicted finish: the outcome it needs next),
+ * the one queued first among equals; a trial whose epoch ended leaves its worker, which takes the
+ * next.
  *
  * <p>Not thread-safe: one scheduling thread.
  */
@@ -67,10 +68,16 @@ public final class TaskParallelScheduler implements UnitScheduler {
     public Unit next(int worker) {
         int t = owned[worker];
         if (t < 0) {
-            Integer head = waiting.poll();
+            Integer head = null;
+            for (int candidate : waiting) {
+                if (head == null || table.get(candidate).priority() < table.get(head).priority()) {
+                    head = candidate;
+                }
+            }
             if (head == null) {
                 return null;
             }
+            waiting.remove(head);
             t = head;
             owned[worker] = t;
             owner[t] = worker;

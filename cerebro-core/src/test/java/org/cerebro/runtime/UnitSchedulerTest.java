@@ -201,4 +201,23 @@ class UnitSchedulerTest {
         assertEquals(Set.of(1, 3), first, "the two trials of priority 2 run before 5 and 9");
         assertEquals(0, scheduler.next(0).trial(), "then priority 5");
     }
+
+    @Test
+    void taskParallelismGivesAFreeWorkerTheLowestPriorityThenTheFirstQueued() {
+        TaskParallelScheduler scheduler = new TaskParallelScheduler(table, 1);
+        double[] priorities = {5, 2, 9, 2};
+        for (int id = 0; id < priorities.length; id++) {
+            Trial trial = register(id);
+            table.grant(trial, priorities[id]);
+            scheduler.offer(trial);
+        }
+        List<Integer> order = new ArrayList<>();
+        for (int round = 0; round < priorities.length; round++) {
+            Unit unit = scheduler.next(0);
+            order.add(unit.trial());
+            Trial trial = table.get(unit.trial());
+            scheduler.withdraw(trial); // the trial's epoch is over: the worker is free for the next
+        }
+        assertEquals(List.of(1, 3, 0, 2), order, "priority 2 (queued first, then second), 5, 9");
+    }
 }

@@ -123,4 +123,22 @@ class ThreadChoiceTest {
                 result.plan().explain());
         }
     }
+
+    @Test
+    void intraOpThreadsFixesTheSplitWithoutMeasuring() {
+        assumeTrue(CORES >= 2, "one core: one thread either way");
+        Timed timed = new Timed(true); // one thread would win a measurement
+        try (Dataset train = MlpTrainableTest.blobs(400, 1); Dataset validation = MlpTrainableTest.blobs(100, 2)) {
+            SearchResult result = Cerebro.search(SearchSpace.of(HParam.choice("lr", 0.05, 0.1), HParam.choice("hidden", 0)))
+                .trainable(timed).data(train, validation).strategy(Strategy.grid(1))
+                .objective(Objective.maximize("accuracy")).executor(new SequentialExecutor()).intraOpThreads(CORES)
+                .progress(false).run();
+            assertEquals(1, timed.lastConfigured, "every core for the one worker, as fixed, not the measured winner");
+            assertTrue(result.plan().explain().contains("threads: " + CORES + " intra-op thread(s) per worker; fixed by"
+                + " SearchBuilder.intraOpThreads(" + CORES + "): not measured"), result.plan().explain());
+        }
+        assertTrue(org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+            () -> Cerebro.search(SearchSpace.of(HParam.choice("lr", 0.1))).intraOpThreads(0)).getMessage()
+            .contains("intraOpThreads=0 expected >= 1"));
+    }
 }
