@@ -21,7 +21,7 @@ import org.cerebro.plan.Operator;
  * @param divergenceLimit a trial whose epoch's training loss passes this multiple of ln(classes)
  *                        fails; 0 for no such rule
  * @param arrivalOrder  whether the strategy sees epoch outcomes as they arrive (faster, but the
- *                      decisions depend on timing) instead of in the order the epochs were granted
+ *                      decisions depend on timing) instead of in the order a cost-driven clock predicts
  * @param intraOpThreads intra-op threads per worker fixed by the user, or 0 for the planner's
  *                       measured choice
  */
