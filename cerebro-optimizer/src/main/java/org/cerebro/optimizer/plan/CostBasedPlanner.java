@@ -27,7 +27,7 @@ public final class CostBasedPlanner implements Planner {
         Operator.DATA_PARALLEL);
     /** Estimates closer than this are a tie, broken by preference: estimates are not finer. */
     private static final double TIE = 1.02;
-    /** Seconds of timed training the profiles of one request take, split among its configs. */
+    /** Seconds of timed training the profiles of one request take, split among its configs (as long again warming up). */
     private static final double PROFILE_SECONDS = 0.6;
 
     @Override
