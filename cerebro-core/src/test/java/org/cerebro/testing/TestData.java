@@ -35,6 +35,18 @@ public final class TestData {
         return dir;
     }
 
+    /** MNIST's 60,000 training images under the data directory {@code dir}. */
+    public static org.cerebro.data.Dataset mnistTrain(Path dir) {
+        return org.cerebro.data.Datasets.idx(dir.resolve("mnist/train-images-idx3-ubyte.gz"),
+            dir.resolve("mnist/train-labels-idx1-ubyte.gz"));
+    }
+
+    /** MNIST's 10,000 test images under the data directory {@code dir}. */
+    public static org.cerebro.data.Dataset mnistTest(Path dir) {
+        return org.cerebro.data.Datasets.idx(dir.resolve("mnist/t10k-images-idx3-ubyte.gz"),
+            dir.resolve("mnist/t10k-labels-idx1-ubyte.gz"));
+    }
+
     /** A file under the data directory, e.g. {@code file("mnist", "t10k-labels-idx1-ubyte.gz")}. */
     public static Path file(String folder, String name) {
         Path file = dir().resolve(folder).resolve(name);

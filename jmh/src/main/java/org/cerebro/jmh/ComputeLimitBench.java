@@ -10,7 +10,6 @@ import org.cerebro.djl.DjlTrainable;
 import org.cerebro.djl.Zoo;
 import org.cerebro.exec.local.LocalExecutor;
 import org.cerebro.plan.Operator;
-import org.cerebro.space.HParam;
 import org.cerebro.space.SearchSpace;
 import org.cerebro.strategy.Strategy;
 
@@ -37,8 +36,7 @@ public final class ComputeLimitBench {
         if (!reference.available()) {
             throw new IllegalStateException("no python3 with torch: the compute limit needs plain PyTorch's rate");
         }
-        SearchSpace space = SearchSpace.of(HParam.choice("width", 128, 256), HParam.choice("depth", 1, 2),
-            HParam.choice("lr", 1e-3, 3e-3), HParam.constant("batch_size", 64));
+        SearchSpace space = LocalExecutorBench.gridSpace();
         try (Dataset train = BenchData.mnistTrain();
              Dataset test = BenchData.mnistTest()) {
             double limit = 0;

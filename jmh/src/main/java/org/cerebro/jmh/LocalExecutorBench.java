@@ -38,9 +38,14 @@ public final class LocalExecutorBench {
     private LocalExecutorBench() {
     }
 
-    public static void main(String[] args) {
-        SearchSpace space = SearchSpace.of(HParam.choice("width", 128, 256), HParam.choice("depth", 1, 2),
+    /** The grid's space: width 128|256 x depth 1|2 x lr 1e-3|3e-3, Adam, batch 64 (the zoo MLP's defaults otherwise). */
+    static SearchSpace gridSpace() {
+        return SearchSpace.of(HParam.choice("width", 128, 256), HParam.choice("depth", 1, 2),
             HParam.choice("lr", 1e-3, 3e-3), HParam.constant("batch_size", 64));
+    }
+
+    public static void main(String[] args) {
+        SearchSpace space = gridSpace();
         try (Dataset train = BenchData.mnistTrain();
              Dataset test = BenchData.mnistTest()) {
             // Three interleaved rounds, medians reported: this 2-core machine's timings vary by

@@ -16,7 +16,6 @@ import org.cerebro.SearchListener;
 import org.cerebro.SearchResult;
 import org.cerebro.TrialStatus;
 import org.cerebro.data.Dataset;
-import org.cerebro.data.Datasets;
 import org.cerebro.exec.Executor;
 import org.cerebro.exec.SequentialExecutor;
 import org.cerebro.exec.UnitRecord;
@@ -44,13 +43,11 @@ class ClusterFaultTest {
     }
 
     static Dataset train(Path data) {
-        return Datasets.idx(data.resolve("mnist/train-images-idx3-ubyte.gz"), data.resolve("mnist/train-labels-idx1-ubyte.gz"))
-            .head(6_000);
+        return TestData.mnistTrain(data).head(6_000);
     }
 
     static Dataset validation(Path data) {
-        return Datasets.idx(data.resolve("mnist/t10k-images-idx3-ubyte.gz"), data.resolve("mnist/t10k-labels-idx1-ubyte.gz"))
-            .head(2_000);
+        return TestData.mnistTest(data).head(2_000);
     }
 
     /** Runs the search, calling {@code atUnit} on the driver thread after {@code units} units. */

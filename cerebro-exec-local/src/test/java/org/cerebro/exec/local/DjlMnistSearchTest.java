@@ -3,14 +3,12 @@ package org.cerebro.exec.local;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.nio.file.Path;
 import org.cerebro.Cerebro;
 import org.cerebro.Objective;
 import org.cerebro.SearchResult;
 import org.cerebro.TrialResult;
 import org.cerebro.TrialStatus;
 import org.cerebro.data.Dataset;
-import org.cerebro.data.Datasets;
 import org.cerebro.djl.DjlTrainable;
 import org.cerebro.djl.Zoo;
 import org.cerebro.space.HParam;
@@ -33,9 +31,8 @@ class DjlMnistSearchTest {
 
     @BeforeAll
     static void mnist() {
-        Path mnist = TestData.dir().resolve("mnist");
-        train = Datasets.idx(mnist.resolve("train-images-idx3-ubyte.gz"), mnist.resolve("train-labels-idx1-ubyte.gz"));
-        test = Datasets.idx(mnist.resolve("t10k-images-idx3-ubyte.gz"), mnist.resolve("t10k-labels-idx1-ubyte.gz"));
+        train = TestData.mnistTrain(TestData.dir());
+        test = TestData.mnistTest(TestData.dir());
     }
 
     @AfterAll

@@ -6,11 +6,11 @@ import org.cerebro.Objective;
 import org.cerebro.SearchBuilder;
 import org.cerebro.SearchListener;
 import org.cerebro.data.Dataset;
-import org.cerebro.data.Datasets;
 import org.cerebro.exec.UnitRecord;
 import org.cerebro.space.HParam;
 import org.cerebro.space.SearchSpace;
 import org.cerebro.strategy.Strategy;
+import org.cerebro.testing.TestData;
 import org.cerebro.train.MlpTrainable;
 
 /**
@@ -26,13 +26,11 @@ final class KilledSearchChild {
     }
 
     static Dataset train(Path data) {
-        return Datasets.idx(data.resolve("mnist/train-images-idx3-ubyte.gz"), data.resolve("mnist/train-labels-idx1-ubyte.gz"))
-            .head(6_000);
+        return TestData.mnistTrain(data).head(6_000);
     }
 
     static Dataset validation(Path data) {
-        return Datasets.idx(data.resolve("mnist/t10k-images-idx3-ubyte.gz"), data.resolve("mnist/t10k-labels-idx1-ubyte.gz"))
-            .head(2_000);
+        return TestData.mnistTest(data).head(2_000);
     }
 
     static SearchBuilder search(Dataset train, Dataset validation) {

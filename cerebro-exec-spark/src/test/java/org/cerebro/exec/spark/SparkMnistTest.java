@@ -64,13 +64,11 @@ class SparkMnistTest {
     }
 
     static Dataset train(Path data) {
-        return Datasets.idx(data.resolve("mnist/train-images-idx3-ubyte.gz"), data.resolve("mnist/train-labels-idx1-ubyte.gz"))
-            .head(4_000);
+        return TestData.mnistTrain(data).head(4_000);
     }
 
     static Dataset validation(Path data) {
-        return Datasets.idx(data.resolve("mnist/t10k-images-idx3-ubyte.gz"), data.resolve("mnist/t10k-labels-idx1-ubyte.gz"))
-            .head(1_000);
+        return TestData.mnistTest(data).head(1_000);
     }
 
     /** The executor JVMs of this application on this machine, by executor id. */
