@@ -138,6 +138,104 @@ class ExperimentResumeTest {
         }
     }
 
+    /** {@link MlpTrainable} under its own name with the default epoch cost: outcomes reach the strategy in grant order. */
+    static final class EqualCosts implements org.cerebro.train.Trainable {
+        private final MlpTrainable inner = new MlpTrainable();
+
+        @Override
+        public String name() {
+            return inner.name();
+        }
+
+        @Override
+        public org.cerebro.train.TrainableState init(org.cerebro.space.Config config, long seed,
+            org.cerebro.train.DataSpec data) {
+            return inner.init(config, seed, data);
+        }
+
+        @Override
+        public org.cerebro.train.TrainableState restore(org.cerebro.space.Config config,
+            org.cerebro.train.DataSpec data, byte[] bytes) {
+            return inner.restore(config, data, bytes);
+        }
+    }
+
+    /**
+     * Grid search with every trial in hand at once, so outcomes can reach the strategy out of
+     * grant order; described as {@code description} (what the experiment directory checks).
+     */
+    record AllAtOnce(Strategy grid, String description) implements Strategy {
+        AllAtOnce(Strategy grid) {
+            this(grid, grid.describe() + ", all at once");
+        }
+
+        @Override
+        public org.cerebro.strategy.StrategyState begin(SearchSpace space, long seed) {
+            return grid.begin(space, seed);
+        }
+
+        @Override
+        public int minEpochs() {
+            return grid.minEpochs();
+        }
+
+        @Override
+        public int maxEpochs() {
+            return grid.maxEpochs();
+        }
+
+        @Override
+        public int targetConcurrency(int workers) {
+            return 6;
+        }
+
+        @Override
+        public String describe() {
+            return description;
+        }
+    }
+
+    @Test
+    void aSearchResumesWhenItsOutcomesReachTheStrategyInAnotherOrderThanLogged(@TempDir Path tmp) throws Exception {
+        // the log keeps arrival order; a resumed search whose epoch costs differ releases the
+        // outcomes in another order, and its grants reach a logged epoch later than the log lists it
+        java.util.function.Function<org.cerebro.train.Trainable, SearchBuilder> grid = trainable -> Cerebro.search(
+                SearchSpace.of(HParam.choice("lr", 0.05, 0.2), HParam.choice("hidden", 16, 0, 4)))
+            .trainable(trainable).data(train, validation).strategy(new AllAtOnce(Strategy.grid(3)))
+            .objective(Objective.maximize("accuracy")).seed(4).partitions(3).executor(new SequentialExecutor())
+            .progress(false);
+        SearchResult uninterrupted = grid.apply(new MlpTrainable()).run();
+        long total = uninterrupted.unitsRun();
+        assertEquals(6 * 3 * 3, total);
+        for (int cutAt : new int[] {4, 11, 23, 40}) {
+            Path dir = tmp.resolve("cut-" + cutAt);
+            runAndCancelAfter(grid.apply(new EqualCosts()).experimentDir(dir), cutAt);
+            SearchResult resumed = grid.apply(new MlpTrainable()).experimentDir(dir).run();
+            assertEquals(uninterrupted.trials(), resumed.trials(), "cut at " + cutAt);
+            assertEquals(total, resumed.unitsRecovered() + resumed.unitsRun(), "no unit runs twice; cut at " + cutAt);
+            assertEquals(List.of(), resumed.warnings(), "every logged epoch replayed; cut at " + cutAt);
+        }
+    }
+
+    @Test
+    void aResumedSearchThatNeverRunsALoggedEpochSaysSo(@TempDir Path tmp) throws Exception {
+        // a strategy whose code changed under the same description: the log has epochs it never grants
+        Strategy threeEpochs = new AllAtOnce(Strategy.grid(3));
+        java.util.function.Function<Strategy, SearchBuilder> grid = strategy -> Cerebro.search(
+                SearchSpace.of(HParam.choice("lr", 0.05, 0.2), HParam.choice("hidden", 16, 0, 4)))
+            .trainable(new MlpTrainable()).data(train, validation).strategy(strategy)
+            .objective(Objective.maximize("accuracy")).seed(4).partitions(3).executor(new SequentialExecutor())
+            .progress(false);
+        Path dir = tmp.resolve("exp");
+        runAndCancelAfter(grid.apply(threeEpochs).experimentDir(dir), 50);
+        SearchResult resumed = grid.apply(new AllAtOnce(Strategy.grid(2), threeEpochs.describe()))
+            .experimentDir(dir).run();
+        assertEquals(1, resumed.warnings().size(), resumed.warnings().toString());
+        assertTrue(resumed.warnings().get(0).matches(".*its log has \\d+ epoch\\(s\\) this search never ran \\(first"
+            + " trial=\\d+ epoch=3\\): the search no longer replays the recorded one.*"), resumed.warnings().get(0));
+        assertTrue(resumed.trials().stream().allMatch(t -> t.epochs().size() == 2), "the search as it runs now");
+    }
+
     @Test
     void resumingTwiceGivesTheSameResultsToo(@TempDir Path tmp) throws Exception {
         SearchResult uninterrupted = search(9, new SequentialExecutor()).run();

@@ -142,6 +142,14 @@ public final class SearchDriver {
                 this.experiment = experiment;
                 this.strategyState = strategy;
                 drive(opened, strategy, target, executor.workers(), startNanos);
+                List<EpochOutcome> notReplayed = opened.notReplayed();
+                if (!cancelled && !notReplayed.isEmpty()) {
+                    EpochOutcome first = notReplayed.get(0);
+                    warn("experiment dir " + settings.experimentDir() + ": its log has " + notReplayed.size()
+                        + " epoch(s) this search never ran (first trial=" + first.trialId() + " epoch="
+                        + first.epoch() + "): the search no longer replays the recorded one (a trainable's epochCost"
+                        + " or a strategy's code changed?); the results are those of the search as it ran now");
+                }
                 trainedNanos = System.nanoTime() - startNanos;
                 reportDamage(experiment);
                 SearchResult result = snapshot(opened, startNanos, tested(results(opened)));

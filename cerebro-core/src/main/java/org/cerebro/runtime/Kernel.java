@@ -5,11 +5,9 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.cerebro.data.Dataset;
 import org.cerebro.exec.CompletedUnit;
@@ -113,9 +111,12 @@ public final class Kernel implements AutoCloseable {
     private int inFlight;
     private volatile boolean cancelled;
     private final Deque<EpochOutcome> ready = new ArrayDeque<>();
-    private final Deque<EpochOutcome> replay;
-    private final Set<Long> replayable = new HashSet<>();
-    private final Map<Integer, Integer> replayPending = new HashMap<>();
+    /** An earlier run's logged outcomes, in the order it logged them (arrival order). */
+    private final List<EpochOutcome> logged;
+    /** Logged outcomes not granted yet: (trial, epoch) to their place in {@link #logged}. */
+    private final Map<Long, Integer> replayable = new HashMap<>();
+    /** Logged outcomes granted and not yet returned, by their place in {@link #logged}. */
+    private final java.util.TreeMap<Integer, EpochOutcome> replayGranted = new java.util.TreeMap<>();
     private final Deque<EpochOutcome> recovered = new ArrayDeque<>();
     private final List<UnitRecord> records = new ArrayList<>();
     private int outstanding;
@@ -136,9 +137,9 @@ public final class Kernel implements AutoCloseable {
         this.operator = settings.operator();
         this.running = new UnitWork[transport.workers()];
         this.down = new boolean[transport.workers()];
-        this.replay = new ArrayDeque<>(experiment == null ? List.of() : experiment.loggedOutcomes());
-        for (EpochOutcome outcome : replay) {
-            replayable.add(key(outcome.trialId(), outcome.epoch()));
+        this.logged = experiment == null ? List.of() : experiment.loggedOutcomes();
+        for (int i = 0; i < logged.size(); i++) {
+            replayable.put(key(logged.get(i).trialId(), logged.get(i).epoch()), i);
         }
     }
 
@@ -189,7 +190,19 @@ public final class Kernel implements AutoCloseable {
 
     /** Outcomes of an earlier run still to replay. */
     public int replaying() {
-        return replay.size();
+        return replayable.size() + replayGranted.size();
+    }
+
+    /**
+     * An earlier run's logged outcomes this run has not granted (yet): at the search's end, epochs
+     * the recorded search trained and this one did not, in log order.
+     */
+    public List<EpochOutcome> notReplayed() {
+        List<EpochOutcome> left = new ArrayList<>();
+        for (int i : new java.util.TreeSet<>(replayable.values())) {
+            left.add(logged.get(i));
+        }
+        return left;
     }
 
     /** Units this run completed (trained or failed): a data-parallel epoch is one unit over several workers. */
@@ -251,9 +264,10 @@ public final class Kernel implements AutoCloseable {
             ready.add(new EpochOutcome(trialId, epoch, null, Double.NaN, trial.failure(), List.of()));
             return;
         }
-        if (replayable.remove(key(trialId, epoch))) {
+        Integer logPlace = replayable.remove(key(trialId, epoch));
+        if (logPlace != null) {
             table.grant(trial, priority);
-            replayPending.put(trialId, epoch);
+            replayGranted.put(logPlace, logged.get(logPlace));
             return;
         }
         if (experiment != null && trial.state() instanceof TrialState.None) {
@@ -280,28 +294,25 @@ public final class Kernel implements AutoCloseable {
     }
 
     /**
-     * The next epoch outcome: a logged one while replaying, then recovered ones, then those of
-     * units run here. Each is recorded in the table (the trial goes idle, or failed) and logged in
-     * the experiment directory before it is returned.
+     * The next epoch outcome: a logged one of an epoch granted (the first logged of those), then
+     * recovered ones, then those of units run here. Each is recorded in the table (the trial goes
+     * idle, or failed) and logged in the experiment directory before it is returned. A logged
+     * outcome waits until its epoch is granted, so a search whose outcomes reach its strategy in
+     * another order than the recorded run's (the log keeps arrival order) still replays it.
      *
      * @return the outcome, or null once a cancelled search has drained its units in flight
      * @throws IllegalStateException when a worker fails fatally (the cause), or no worker can run what is queued
      */
     public EpochOutcome next() throws InterruptedException {
-        EpochOutcome outcome = replay.poll();
-        if (outcome != null) {
-            Integer epoch = replayPending.remove(outcome.trialId());
-            if (epoch == null || epoch != outcome.epoch()) {
-                throw new IllegalStateException("experiment dir " + experiment.dir() + ": its log has trial="
-                    + outcome.trialId() + " epoch=" + outcome.epoch() + " next, but this search is running "
-                    + (epoch == null ? "no epoch of that trial" : "its epoch=" + epoch)
-                    + ": the search no longer replays the recorded one");
-            }
+        Map.Entry<Integer, EpochOutcome> replayed = replayGranted.pollFirstEntry();
+        if (replayed != null) {
+            EpochOutcome outcome = replayed.getValue();
             table.endEpoch(table.get(outcome.trialId()), outcome);
             outstanding--;
             return outcome;
         }
-        outcome = recovered.poll();
+        EpochOutcome outcome = recovered.poll();
+
         if (outcome != null) {
             table.endEpoch(table.get(outcome.trialId()), outcome);
         } else {
@@ -344,7 +355,7 @@ public final class Kernel implements AutoCloseable {
     /** Nothing runs yet trials are queued: only lost workers can run them. Waits for one to come back. */
     private void waitForLostWorkers() throws InterruptedException {
         List<Integer> queued = table.all().stream().filter(t -> t.phase() == Phase.QUEUED)
-            .map(Trial::id).filter(id -> !replayPending.containsKey(id)).toList();
+            .map(Trial::id).toList(); // granted replays never get here: next() returns them first
         if (queued.isEmpty()) {
             throw new IllegalStateException("next() with no epoch granted: the driver must run an epoch first");
         }
@@ -711,7 +722,7 @@ public final class Kernel implements AutoCloseable {
             throw new IllegalStateException("trial=" + trialId + " cannot take over trial=" + sourceId + "'s state: it is"
                 + " not kept as bytes (" + source + ")");
         }
-        if (experiment != null && !replayable.contains(key(trialId, trial.epochsDone() + 1))) {
+        if (experiment != null && !replayable.containsKey(key(trialId, trial.epochsDone() + 1))) {
             byte[] bytes = state instanceof TrialState.Bytes b ? b.bytes() : null;
             if (!experiment.trialAdopted(trialId, sourceId, trial.epochsDone(), config, bytes) || bytes == null) {
                 state = TrialState.NONE; // its next unit reads the trial's own checkpoint

@@ -18,6 +18,18 @@ final class ChronicleBytesMap {
      */
     private static final double MAX_BLOAT = 50;
 
+    /**
+     * Chronicle's recovery reports, besides entries it drops, the bookkeeping it recomputes: free
+     * space hints and counters that lag a segment's real state even after a clean close (the
+     * lowest free chunk is a hint), and locks a killed writer held. These lose nothing; they are
+     * logged at debug level, not reported as damage. Any other report counts as damage.
+     */
+    private static final List<String> REPAIRS_THAT_LOSE_NOTHING = List.of("wrong lowest free chunk",
+        "wrong number of entries counter", "wrong first free tier index", "wrong number of actual tiers",
+        "wrong segment index stored in tier counters", "stored tier in first tier", "stored segment index in first tier",
+        "stored prev tier index in first tier", "lock of segment");
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ChronicleBytesMap.class);
+
     private ChronicleBytesMap() {
     }
 
@@ -29,7 +41,8 @@ final class ChronicleBytesMap {
     /**
      * Opens an existing file through Chronicle's recovery, which repairs what a writer killed
      * mid-update left (held segment locks, counters) and drops entries whose checksum fails,
-     * reporting each to {@code corruptions}; creates the file when absent. The map may grow to
+     * describing each to {@code corruptions} (repaired bookkeeping is not damage: see
+     * {@link #REPAIRS_THAT_LOSE_NOTHING}); creates the file when absent. The map may grow to
      * {@value #MAX_BLOAT} times {@code maxEntries}.
      */
     static ChronicleMap<String, byte[]> recover(Path file, String name, long maxEntries, int averageKeyBytes,
@@ -39,7 +52,15 @@ final class ChronicleBytesMap {
             return builder.maxBloatFactor(MAX_BLOAT).createPersistedTo(file.toFile());
         }
         return builder.maxBloatFactor(MAX_BLOAT).recoverPersistedTo(file.toFile(), false,
-            (ChronicleHashCorruption corruption) -> corruptions.add(corruption.message()));
+            (ChronicleHashCorruption corruption) -> {
+                String message = corruption.message();
+                String lower = message.toLowerCase(java.util.Locale.ROOT);
+                if (REPAIRS_THAT_LOSE_NOTHING.stream().anyMatch(lower::startsWith)) {
+                    LOG.debug("{}: recovery repaired: {}", file, message);
+                } else {
+                    corruptions.add(message);
+                }
+            });
     }
 
     private static ChronicleMapBuilder<String, byte[]> builder(String name, long maxEntries, int averageKeyBytes,
