@@ -33,7 +33,12 @@ public interface Executor extends AutoCloseable {
         return Set.of(Operator.MOP);
     }
 
-    /** Copies of each partition this executor keeps under MOP (1 for local workers, which share a fate). */
+    /**
+     * How many workers hold (or, sharing memory, may read) each partition under MOP; 1 by
+     * default. More lets an idle worker serve more trials, so a slow worker holds up less: the
+     * local executor's workers all read one shared copy (every worker), a cluster keeps copies
+     * (2 with 3 or more workers, which also survives a lost worker).
+     */
     default int replicas() {
         return 1;
     }

@@ -12,7 +12,7 @@ import java.util.List;
  * @param batchSize              mini-batch size (for data parallelism's per-batch all-reduce)
  * @param workers                number of workers
  * @param partitions             training partitions (MOP's units per epoch)
- * @param replicas               copies of each partition the executor keeps (1 locally)
+ * @param replicas               workers holding (or reading) each partition under MOP
  * @param device                 the workers' device kind, e.g. "cpu"
  * @param memoryPerWorker        bytes of memory each worker can use for data and model states
  * @param bandwidthBytesPerSecond bytes per second a state or data moves between workers

@@ -17,7 +17,9 @@ import org.cerebro.optimizer.schedule.Workload;
  * {@code HOP} column of the output shows the effect of 10%). Heterogeneous means trial costs
  * drawn log-uniformly from 360 to 21,000 MFLOPs per sample and worker speeds from [0.5, 1.5]; on
  * such clusters MOP runs with equal partitions and with partitions sized in proportion to worker
- * speed. Prints a Markdown table.
+ * speed. Two more columns place each partition on more than one worker (equal partitions, fixed
+ * visit order): on 2 workers (the cluster's default with 3 or more workers) and on every worker
+ * (the local executor's default: its workers share one copy). Prints a Markdown table.
  *
  * <pre>
  * java @jvm.options -cp jmh/target/benchmarks.jar org.cerebro.jmh.ScheduleTable
@@ -33,8 +35,9 @@ public final class ScheduleTable {
 
     public static void main(String[] args) {
         System.out.println("| configs | workers | cluster | lower bound (s) | MOP free mean (worst) | MOP fixed mean (worst)"
-            + " | MOP free, speed-sized partitions (vs MOP's own bound) | MOP free, hop 10% of a unit | LPT task-parallel |");
-        System.out.println("|---:|---:|---|---:|---:|---:|---:|---:|---:|");
+            + " | MOP free, speed-sized partitions (vs MOP's own bound) | MOP free, hop 10% of a unit | LPT task-parallel"
+            + " | MOP fixed, each partition on 2 workers | MOP fixed, every partition on every worker |");
+        System.out.println("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (int configs : new int[] {16, 256}) {
             for (int workers : new int[] {8, 16}) {
                 for (boolean heterogeneous : new boolean[] {false, true}) {
@@ -64,12 +67,16 @@ public final class ScheduleTable {
         double[] heavyHops = ratios(workload(configs, workers, heterogeneous, 0.10), cluster, placement,
             VisitPolicy.FREE, cluster.proportionalShares());
         ScheduleResult lpt = LptScheduler.schedule(workload, cluster);
+        double[] onTwo = ratios(workload, cluster, Placement.replicated(workers, workers, 2), VisitPolicy.FIXED, equal);
+        double[] everywhere = ratios(workload, cluster, Placement.replicated(workers, workers, workers),
+            VisitPolicy.FIXED, equal);
         double mopBound = cluster.mopLowerBound(workload, cluster.proportionalShares()) / cluster.lowerBound(workload);
-        System.out.printf(Locale.ROOT, "| %d | %d | %s | %.0f | %.3f (%.3f) | %.3f (%.3f) | %s | %.3f | %.3f |%n", configs,
+        System.out.printf(Locale.ROOT, "| %d | %d | %s | %.0f | %.3f (%.3f) | %.3f (%.3f) | %s | %.3f | %.3f"
+            + " | %.3f (%.3f) | %.3f (%.3f) |%n", configs,
             workers, heterogeneous ? "heterogeneous" : "homogeneous", cluster.lowerBound(workload), free[0], free[1],
             fixed[0], fixed[1], heterogeneous
                 ? String.format(Locale.ROOT, "%.3f (%.3f vs MOP bound)", sized[0], sized[0] / mopBound) : "same",
-            heavyHops[0], lpt.ratio());
+            heavyHops[0], lpt.ratio(), onTwo[0], onTwo[1], everywhere[0], everywhere[1]);
     }
 
     /** {mean, worst} ratio over the seeds. */

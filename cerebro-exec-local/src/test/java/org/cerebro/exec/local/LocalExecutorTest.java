@@ -20,8 +20,13 @@ import org.junit.jupiter.api.Test;
 /** What is particular to the local executor: timing independence, free order, settings. */
 class LocalExecutorTest {
     private static SearchBuilder search(Dataset train, Dataset validation, long seed) {
+        return search(train, validation, seed, new MlpTrainable());
+    }
+
+    private static SearchBuilder search(Dataset train, Dataset validation, long seed,
+                                        org.cerebro.train.Trainable trainable) {
         return Cerebro.search(SearchSpace.of(HParam.logUniform("lr", 0.01, 0.3), HParam.choice("hidden", 0, 4)))
-            .trainable(new MlpTrainable()).data(train, validation).strategy(Strategy.random(6, 2))
+            .trainable(trainable).data(train, validation).strategy(Strategy.random(6, 2))
             .objective(Objective.maximize("accuracy")).seed(seed).partitions(3);
     }
 
@@ -63,6 +68,11 @@ class LocalExecutorTest {
         assertThrows(IllegalArgumentException.class, () -> LocalExecutor.gpus(-1));
         assertEquals(2, LocalExecutor.cpus(2).workers());
         assertEquals("cpu", LocalExecutor.cpus(2).deviceKind());
+        assertThrows(IllegalArgumentException.class, () -> LocalExecutor.cpus(2).replicas(0));
+        IllegalArgumentException tooMany = assertThrows(IllegalArgumentException.class,
+            () -> LocalExecutor.cpus(2).replicas(3));
+        assertTrue(tooMany.getMessage().contains("replicas=3 expected 1..2"), tooMany.getMessage());
+        assertEquals(1, LocalExecutor.cpus(2).freeOrder().replicas(1).replicas(), "settings combine");
     }
 
     @Test
@@ -102,5 +112,101 @@ class LocalExecutorTest {
                 e.getMessage());
         }
         assertTrue(Thread.activeCount() <= threadsBefore + 1, "no worker threads were left running");
+    }
+
+    /**
+     * {@link MlpTrainable} that sleeps {@code millis} after every pass on worker 0's thread: a
+     * device slower than the others, costing no CPU. (A trial's state hops between workers by
+     * reference, so the thread that runs the pass decides, not the worker that made the state.)
+     */
+    static final class FirstWorkerSlowed implements org.cerebro.train.Trainable {
+        private final MlpTrainable inner = new MlpTrainable();
+        private final long millis;
+
+        FirstWorkerSlowed(long millis) {
+            this.millis = millis;
+        }
+
+        @Override
+        public String name() {
+            return inner.name();
+        }
+
+        @Override
+        public org.cerebro.train.TrainableState init(org.cerebro.space.Config config, long seed,
+                                                     org.cerebro.train.DataSpec data) {
+            return slowed(inner.init(config, seed, data));
+        }
+
+        @Override
+        public org.cerebro.train.TrainableState restore(org.cerebro.space.Config config,
+                                                        org.cerebro.train.DataSpec data, byte[] bytes) {
+            return slowed(inner.restore(config, data, bytes));
+        }
+
+        @Override
+        public double epochCost(org.cerebro.space.Config config, org.cerebro.train.DataSpec data) {
+            return inner.epochCost(config, data);
+        }
+
+        private org.cerebro.train.TrainableState slowed(org.cerebro.train.TrainableState state) {
+            return new org.cerebro.train.TrainableState() {
+                @Override
+                public double trainPass(Dataset partition) {
+                    double loss = state.trainPass(partition);
+                    if (!Thread.currentThread().getName().equals("cerebro-worker-0")) {
+                        return loss;
+                    }
+                    try {
+                        Thread.sleep(millis);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return loss;
+                }
+
+                @Override
+                public org.cerebro.train.Metrics evaluate(Dataset validation) {
+                    return state.evaluate(validation);
+                }
+
+                @Override
+                public byte[] toBytes() {
+                    return state.toBytes();
+                }
+
+                @Override
+                public void close() {
+                    state.close();
+                }
+            };
+        }
+    }
+
+    @Test
+    void everyWorkerServesEveryPartitionSoASlowWorkerRunsFewerUnitsAndResultsStayTheSame() {
+        try (Dataset train = MlpTrainableTest.blobs(300, 1); Dataset validation = MlpTrainableTest.blobs(60, 2)) {
+            SearchResult expected = search(train, validation, 4).executor(new SequentialExecutor()).progress(false).run();
+            LocalExecutor everywhere = LocalExecutor.cpus(2);
+            assertEquals(2, everywhere.replicas(), "by default every worker serves every partition");
+            // arrival order: random search's decisions do not depend on it, and the fast worker does
+            // not wait for the slow one's outcome to be released before the next epoch is granted
+            SearchResult shared = search(train, validation, 4, new FirstWorkerSlowed(40))
+                .executor(everywhere).arrivalOrder().progress(false).run();
+            assertEquals(expected.trials(), shared.trials(), "the fixed visit order: the same results");
+            long slow = shared.units().stream().filter(u -> u.worker() == 0).count();
+            long fast = shared.units().stream().filter(u -> u.worker() == 1).count();
+            assertEquals(6 * 2 * 3, slow + fast);
+            // worker 0 sleeps 40 ms per unit, worker 1 trains one in about a millisecond
+            assertTrue(slow * 2 < fast, "the slowed worker ran " + slow + " units, the other " + fast);
+
+            LocalExecutor pinned = LocalExecutor.cpus(2).replicas(1);
+            assertTrue(pinned.name().contains("replicas=1"), pinned.name());
+            SearchResult paper = search(train, validation, 4, new FirstWorkerSlowed(1))
+                .executor(pinned).progress(false).run();
+            assertEquals(expected.trials(), paper.trials());
+            paper.units().forEach(u -> assertEquals(u.partition() % 2, u.worker(), "partition " + u.partition()
+                + " lives on worker " + u.partition() % 2 + " only: " + u));
+        }
     }
 }

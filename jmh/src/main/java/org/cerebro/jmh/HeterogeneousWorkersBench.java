@@ -1,0 +1,148 @@
+package org.cerebro.jmh;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.cerebro.Cerebro;
+import org.cerebro.Objective;
+import org.cerebro.SearchResult;
+import org.cerebro.data.Dataset;
+import org.cerebro.exec.UnitRecord;
+import org.cerebro.exec.local.LocalExecutor;
+import org.cerebro.space.Config;
+import org.cerebro.space.HParam;
+import org.cerebro.space.SearchSpace;
+import org.cerebro.strategy.Strategy;
+import org.cerebro.train.DataSpec;
+import org.cerebro.train.Metrics;
+import org.cerebro.train.MlpTrainable;
+import org.cerebro.train.Trainable;
+import org.cerebro.train.TrainableState;
+
+/**
+ * A bench harness for MOP on workers of different speeds, on real worker threads: a grid of 12
+ * pure-Java MLPs x 3 epochs on 12,000 MNIST records, {@code LocalExecutor.cpus(2)}, 2 partitions,
+ * the fixed visit order, worker 0 slowed to half speed (after each pass on its thread it sleeps as
+ * long as the pass took, so it costs no CPU). Three interleaved rounds of: both workers at full speed
+ * (reference), the slowed pair with each partition on one worker ({@code replicas(1)}, the paper's
+ * placement), and the slowed pair with every worker serving every partition (the local executor's
+ * default). The training makespan (first unit's start to last unit's end) is compared with the
+ * lower bound for speeds 1 and 0.5: the full-speed makespan x 2 / 1.5.
+ *
+ * <pre>
+ * java @jvm.options -cp jmh/target/benchmarks.jar org.cerebro.jmh.HeterogeneousWorkersBench
+ * </pre>
+ */
+public final class HeterogeneousWorkersBench {
+    private HeterogeneousWorkersBench() {
+    }
+
+    public static void main(String[] args) {
+        SearchSpace space = SearchSpace.of(HParam.choice("hidden", 32, 64), HParam.choice("lr", 0.03, 0.1, 0.3),
+            HParam.choice("batch_size", 32, 64));
+        try (Dataset all = BenchData.mnistTrain();
+             Dataset train = all.head(12_000);
+             Dataset validation = BenchData.mnistTest().head(2_000)) {
+            List<Double> full = new ArrayList<>();
+            List<Double> pinned = new ArrayList<>();
+            List<Double> shared = new ArrayList<>();
+            for (int round = 1; round <= 3; round++) {
+                full.add(run(round, "full speed, every worker", space, train, validation, LocalExecutor.cpus(2), false));
+                pinned.add(run(round, "worker 0 at half, replicas=1", space, train, validation,
+                    LocalExecutor.cpus(2).replicas(1), true));
+                shared.add(run(round, "worker 0 at half, every worker", space, train, validation, LocalExecutor.cpus(2),
+                    true));
+            }
+            double bound = median(full) * 2 / 1.5;
+            System.out.printf(Locale.ROOT, "medians: full speed %.2f s; lower bound at speeds (1, 0.5) %.2f s;"
+                + " replicas=1 %.2f s = %.3fx; every worker %.2f s = %.3fx%n", median(full), bound, median(pinned),
+                median(pinned) / bound, median(shared), median(shared) / bound);
+        }
+    }
+
+    private static double run(int round, String label, SearchSpace space, Dataset train, Dataset validation,
+                              LocalExecutor executor, boolean slowed) {
+        SearchResult result = Cerebro.search(space).trainable(slowed ? new HalfSpeedFirstWorker() : new MlpTrainable())
+            .data(train, validation).strategy(Strategy.grid(3)).objective(Objective.maximize("accuracy")).seed(5)
+            .partitions(2).executor(executor).operator(org.cerebro.plan.Operator.MOP).progress(false).run();
+        long start = result.units().stream().mapToLong(UnitRecord::startNanos).min().orElseThrow();
+        long end = result.units().stream().mapToLong(UnitRecord::endNanos).max().orElseThrow();
+        double seconds = (end - start) / 1e9;
+        long onSlow = result.units().stream().filter(u -> u.worker() == 0).count();
+        double[] busy = new double[2];
+        result.units().forEach(u -> busy[u.worker()] += (u.endNanos() - u.startNanos()) / 1e9);
+        System.out.printf(Locale.ROOT, "round %d %-32s %6.2f s  units on worker 0: %d of %d, busy %.0f%% / %.0f%%"
+            + "  best %.4f%n", round, label, seconds, onSlow, result.units().size(), 100 * busy[0] / seconds,
+            100 * busy[1] / seconds, result.best().orElseThrow().lastEpoch().metrics().accuracy());
+        return seconds;
+    }
+
+    private static double median(List<Double> values) {
+        List<Double> sorted = new ArrayList<>(values);
+        sorted.sort(null);
+        return sorted.get(sorted.size() / 2);
+    }
+
+    /**
+     * The MLP, at half speed on worker 0's thread: a trial's state hops between workers (by
+     * reference, locally), so the worker that runs a pass decides, not the one that made the state.
+     */
+    static final class HalfSpeedFirstWorker implements Trainable {
+        private final MlpTrainable inner = new MlpTrainable();
+
+        @Override
+        public String name() {
+            return inner.name();
+        }
+
+        @Override
+        public TrainableState init(Config config, long seed, DataSpec data) {
+            return halfSpeed(inner.init(config, seed, data));
+        }
+
+        @Override
+        public TrainableState restore(Config config, DataSpec data, byte[] bytes) {
+            return halfSpeed(inner.restore(config, data, bytes));
+        }
+
+        @Override
+        public double epochCost(Config config, DataSpec data) {
+            return inner.epochCost(config, data);
+        }
+
+        private static TrainableState halfSpeed(TrainableState state) {
+            return new TrainableState() {
+                @Override
+                public double trainPass(Dataset partition) {
+                    long start = System.nanoTime();
+                    double loss = state.trainPass(partition);
+                    long took = System.nanoTime() - start;
+                    if (!Thread.currentThread().getName().equals("cerebro-worker-0")) {
+                        return loss;
+                    }
+                    try {
+                        Thread.sleep(took / 1_000_000, (int) (took % 1_000_000));
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return loss;
+                }
+
+                @Override
+                public Metrics evaluate(Dataset validation) {
+                    return state.evaluate(validation);
+                }
+
+                @Override
+                public byte[] toBytes() {
+                    return state.toBytes();
+                }
+
+                @Override
+                public void close() {
+                    state.close();
+                }
+            };
+        }
+    }
+}
