@@ -115,71 +115,14 @@ class LocalExecutorTest {
     }
 
     /**
-     * {@link MlpTrainable} that sleeps {@code millis} after every pass on worker 0's thread: a
-     * device slower than the others, costing no CPU. (A trial's state hops between workers by
-     * reference, so the thread that runs the pass decides, not the worker that made the state.)
+     * {@link MlpTrainable} (under its name) whose passes on worker 0's thread take {@code millis}
+     * longer: a device slower than the others, costing no CPU. (A trial's state hops between
+     * workers by reference, so the thread that runs the pass decides, not the worker that made it.)
      */
-    static final class FirstWorkerSlowed implements org.cerebro.train.Trainable {
-        private final MlpTrainable inner = new MlpTrainable();
-        private final long millis;
-
+    static final class FirstWorkerSlowed extends org.cerebro.testing.DelayedMlp {
         FirstWorkerSlowed(long millis) {
-            this.millis = millis;
-        }
-
-        @Override
-        public String name() {
-            return inner.name();
-        }
-
-        @Override
-        public org.cerebro.train.TrainableState init(org.cerebro.space.Config config, long seed,
-                                                     org.cerebro.train.DataSpec data) {
-            return slowed(inner.init(config, seed, data));
-        }
-
-        @Override
-        public org.cerebro.train.TrainableState restore(org.cerebro.space.Config config,
-                                                        org.cerebro.train.DataSpec data, byte[] bytes) {
-            return slowed(inner.restore(config, data, bytes));
-        }
-
-        @Override
-        public double epochCost(org.cerebro.space.Config config, org.cerebro.train.DataSpec data) {
-            return inner.epochCost(config, data);
-        }
-
-        private org.cerebro.train.TrainableState slowed(org.cerebro.train.TrainableState state) {
-            return new org.cerebro.train.TrainableState() {
-                @Override
-                public double trainPass(Dataset partition) {
-                    double loss = state.trainPass(partition);
-                    if (!Thread.currentThread().getName().equals("cerebro-worker-0")) {
-                        return loss;
-                    }
-                    try {
-                        Thread.sleep(millis);
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    return loss;
-                }
-
-                @Override
-                public org.cerebro.train.Metrics evaluate(Dataset validation) {
-                    return state.evaluate(validation);
-                }
-
-                @Override
-                public byte[] toBytes() {
-                    return state.toBytes();
-                }
-
-                @Override
-                public void close() {
-                    state.close();
-                }
-            };
+            super(new MlpTrainable().name(),
+                () -> Thread.currentThread().getName().equals("cerebro-worker-0") ? millis : 0);
         }
     }
 
