@@ -312,7 +312,6 @@ public final class Kernel implements AutoCloseable {
             return outcome;
         }
         EpochOutcome outcome = recovered.poll();
-
         if (outcome != null) {
             table.endEpoch(table.get(outcome.trialId()), outcome);
         } else {

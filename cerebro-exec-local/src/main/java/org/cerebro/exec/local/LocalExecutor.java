@@ -35,7 +35,7 @@ import org.cerebro.train.WorkerDevice;
  * ({@link #replicas()} is the number of workers, at no cost in memory): an idle worker takes the
  * next unit of any trial in hand, a slow or busy device simply runs fewer units, and the fixed
  * visit order loses nothing to a partition's one worker being busy (simulated: 16 trials on 16
- * workers 1.700x the lower bound with each partition on one worker, 1.000x with every partition on
+ * workers 1.717x the lower bound with each partition on one worker, 1.000x with every partition on
  * every worker; see BENCHMARKS.md). {@link #replicas(int)} pins each partition to fewer workers,
  * as the paper's MOP does. By default the visit order is fixed per
  * (seed, trial, epoch), so a search gives the same per-trial results however the threads are
