@@ -43,7 +43,7 @@ import org.cerebro.strategy.Strategy;
  * </pre>
  */
 public final class ClusterBench {
-    static final byte[] SECRET = "cerebro-bench-secret-0123456789abcdef".getBytes();
+    public static final byte[] SECRET = "cerebro-bench-secret-0123456789abcdef".getBytes();
 
     private ClusterBench() {
     }
