@@ -18,9 +18,10 @@ import org.cerebro.runtime.TrialTable.Trial;
  * from (seed, trial, epoch), so training results do not depend on timing; the scheduler only
  * decides when). The same seed gives the same decisions for the same events.
  *
- * <p>Not thread-safe: one scheduling thread. A decision costs O(trials eligible on the worker's
- * partitions): each partition keeps the set of trials eligible for it (its index, kept up to date
- * as trials are offered and withdrawn).
+ * <p>Not thread-safe: one scheduling thread. A decision costs O(partitions held, plus the trials
+ * eligible on the one partition it picks from): each partition keeps the set of trials eligible
+ * for it and how many of them are at each priority (kept up to date as trials are offered and
+ * withdrawn), so finding the lowest priority and drawing among its pairs reads counts, not trials.
  */
 public final class MopScheduler implements UnitScheduler {
     private final Placement placement;
@@ -29,6 +30,10 @@ public final class MopScheduler implements UnitScheduler {
     private final SplittableRandom random;
     /** Per partition: the queued trials that may run it now (FREE: not yet visited; FIXED: next in order). */
     private final IndexedIntSet[] eligible;
+    /** Per partition: how many of its eligible trials are at each priority. */
+    private final java.util.List<java.util.TreeMap<Double, Integer>> atPriority = new java.util.ArrayList<>();
+    /** Per trial: the priority it was offered at (what its counts were added under). */
+    private double[] offeredAt = new double[16];
 
     /**
      * @param table     where trials stand
@@ -48,6 +53,7 @@ public final class MopScheduler implements UnitScheduler {
         this.eligible = new IndexedIntSet[placement.partitions()];
         for (int i = 0; i < eligible.length; i++) {
             eligible[i] = new IndexedIntSet(16);
+            atPriority.add(new java.util.TreeMap<>());
         }
     }
 
@@ -57,61 +63,71 @@ public final class MopScheduler implements UnitScheduler {
         for (IndexedIntSet set : eligible) {
             set.ensureCapacity(table.idCapacity());
         }
+        if (t >= offeredAt.length) {
+            offeredAt = java.util.Arrays.copyOf(offeredAt, Math.max(table.idCapacity(), 2 * offeredAt.length));
+        }
+        withdraw(trial); // offered again (a lost unit): counted once, at its priority now
+        offeredAt[t] = trial.priority();
         if (policy == VisitPolicy.FIXED) {
-            eligible[trial.nextInOrder()].add(t);
+            add(trial.nextInOrder(), t);
         } else {
             for (int p = 0; p < eligible.length; p++) {
                 if (!trial.visited(p)) {
-                    eligible[p].add(t);
+                    add(p, t);
                 }
             }
         }
     }
 
+    private void add(int partition, int t) {
+        eligible[partition].add(t);
+        atPriority.get(partition).merge(offeredAt[t], 1, Integer::sum);
+    }
+
     @Override
     public void withdraw(Trial trial) {
-        for (IndexedIntSet set : eligible) {
-            set.remove(trial.id());
+        int t = trial.id();
+        for (int p = 0; p < eligible.length; p++) {
+            if (eligible[p].contains(t)) {
+                eligible[p].remove(t);
+                atPriority.get(p).merge(offeredAt[t], -1, (count, minus) -> count + minus == 0 ? null : count + minus);
+            }
         }
     }
 
     @Override
     public Unit next(int worker) {
         int[] held = placement.partitionsOfUnsafe(worker);
-        int count = 0;
+        double lowest = Double.POSITIVE_INFINITY;
         for (int p : held) {
-            count += eligible[p].size();
+            if (!atPriority.get(p).isEmpty()) {
+                lowest = Math.min(lowest, atPriority.get(p).firstKey());
+            }
         }
-        if (count == 0) {
+        if (lowest == Double.POSITIVE_INFINITY) {
             return null;
         }
-        double lowest = Double.POSITIVE_INFINITY;
         int atLowest = 0;
         for (int p : held) {
-            for (int i = 0; i < eligible[p].size(); i++) {
-                double priority = table.get(eligible[p].get(i)).priority();
-                if (priority < lowest) {
-                    lowest = priority;
-                    atLowest = 1;
-                } else if (priority == lowest) {
-                    atLowest++;
-                }
-            }
+            atLowest += atPriority.get(p).getOrDefault(lowest, 0);
         }
-        // uniform over the (trial, partition) pairs of the lowest priority this worker can serve
+        // uniform over the (trial, partition) pairs of the lowest priority this worker can serve,
+        // in the order of its partitions, then of each partition's eligible trials
         int pick = atLowest == 1 ? 0 : random.nextInt(atLowest);
-        Trial trial = null;
         int partition = held[0];
         for (int p : held) {
-            for (int i = 0; i < eligible[p].size() && trial == null; i++) {
-                Trial candidate = table.get(eligible[p].get(i));
-                if (candidate.priority() == lowest && pick-- == 0) {
-                    trial = candidate;
-                    partition = p;
-                }
-            }
-            if (trial != null) {
+            int here = atPriority.get(p).getOrDefault(lowest, 0);
+            if (pick < here) {
+                partition = p;
                 break;
+            }
+            pick -= here;
+        }
+        Trial trial = null;
+        for (int i = 0; trial == null; i++) {
+            int candidate = eligible[partition].get(i);
+            if (offeredAt[candidate] == lowest && pick-- == 0) {
+                trial = table.get(candidate);
             }
         }
         withdraw(trial);

@@ -26,7 +26,8 @@ import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * One MOP scheduling decision at 1,000 trials and 64 workers, with the trial table's bookkeeping
+ * One MOP scheduling decision at 1,000 trials and 64 workers (each partition on one worker, or on
+ * every worker as the local executor places them), with the trial table's bookkeeping
  * the kernel does around it: the next worker in turn asks for a unit ({@code next}), the unit
  * starts and completes in the table, and the trial is offered again (or its epoch closed and the
  * next one granted). Target: at most 10 µs.
@@ -47,6 +48,10 @@ public class SchedulerDecisionBenchmark {
     @Param({"FREE", "FIXED"})
     VisitPolicy policy;
 
+    /** Workers serving each partition: 1 (the paper's MOP, a cluster of 2), 64 (the local executor's default). */
+    @Param({"1", "64"})
+    int replicas;
+
     private TrialTable table;
     private MopScheduler scheduler;
     private int worker;
@@ -54,7 +59,7 @@ public class SchedulerDecisionBenchmark {
     @Setup(Level.Iteration)
     public void setUp() {
         table = new TrialTable(WORKERS, 1);
-        scheduler = new MopScheduler(table, Placement.onePerWorker(WORKERS), policy, 1);
+        scheduler = new MopScheduler(table, Placement.replicated(WORKERS, WORKERS, replicas), policy, 1);
         for (int t = 0; t < 1000; t++) {
             Trial trial = table.register(t, Config.of(Map.of("t", t)), t);
             table.grant(trial);
