@@ -211,6 +211,26 @@ class UnitSchedulerTest {
     }
 
     @Test
+    void aTrialOfferedTwiceOrWithdrawnIsCountedOnceAtItsPriorityOnEveryPartition() {
+        TrialTable trials = new TrialTable(2, 3);
+        MopScheduler scheduler = new MopScheduler(trials, Placement.onePerWorker(2), VisitPolicy.FREE, 3);
+        Trial a = trials.register(0, Config.of(Map.of("id", 0)), 0);
+        Trial b = trials.register(1, Config.of(Map.of("id", 1)), 1);
+        trials.grant(a, 1);
+        trials.grant(b, 3);
+        scheduler.offer(a);
+        scheduler.offer(a); // offered again: still one trial
+        scheduler.offer(b);
+        assertEquals(new Unit(0, 1, 0, 0), scheduler.next(0), "priority 1 first");
+        assertEquals(new Unit(1, 1, 1, 1), scheduler.next(1), "trial 0 is withdrawn from both partitions");
+        assertEquals(null, scheduler.next(0));
+        scheduler.offer(a); // its unit was lost: eligible again, on both partitions
+        assertEquals(new Unit(0, 1, 1, 1), scheduler.next(1));
+        assertEquals(null, scheduler.next(0));
+        assertEquals(null, scheduler.next(1));
+    }
+
+    @Test
     void taskParallelismGivesAFreeWorkerTheLowestPriorityThenTheFirstQueued() {
         TaskParallelScheduler scheduler = new TaskParallelScheduler(table, 1);
         double[] priorities = {5, 2, 9, 2};
