@@ -17,7 +17,9 @@ import org.cerebro.data.Dataset;
 import org.cerebro.space.Config;
 import org.cerebro.space.HParam;
 import org.cerebro.space.SearchSpace;
+import org.cerebro.strategy.Sampler;
 import org.cerebro.strategy.Strategy;
+import org.cerebro.testing.DelayedMlp;
 import org.cerebro.train.DataSpec;
 import org.cerebro.train.MlpTrainable;
 import org.cerebro.train.MlpTrainableTest;
@@ -118,6 +120,21 @@ public abstract class ExecutorContract {
             SearchResult expected = run(strategy, new SequentialExecutor(), new MlpTrainable());
             SearchResult actual = run(strategy, newExecutor(2), new MlpTrainable());
             assertEquals(expected.trials(), actual.trials(), strategy.describe());
+        }
+    }
+
+    @Test
+    void adaptiveSamplersAndSchedulersDecideTheSameWayHoweverTheWorkersAreTimed() {
+        // their decisions depend on how many trials are in hand, so they are compared run against
+        // run on this executor; the random 0-15 ms per pass changes which worker finishes first
+        for (Strategy strategy : List.of(Strategy.random(8, 2).sampler(Sampler.tpe().startupTrials(3)),
+                Strategy.asha(1, 3, 3).maxTrials(6).sampler(Sampler.tpe().startupTrials(3)),
+                Strategy.medianStopping(6, 3))) {
+            SearchResult first = run(strategy, newExecutor(2), new DelayedMlp.Jittery());
+            SearchResult second = run(strategy, newExecutor(2), new DelayedMlp.Jittery());
+            assertEquals(first.trials(), second.trials(), strategy.describe());
+            assertTrue(first.trials().stream().allMatch(t -> t.status() != TrialStatus.FAILED), strategy.describe());
+            assertTrue(first.best().orElseThrow().lastEpoch().metrics().accuracy() > 0.85, strategy.describe());
         }
     }
 

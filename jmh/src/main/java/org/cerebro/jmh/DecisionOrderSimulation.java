@@ -12,17 +12,18 @@ import org.cerebro.strategy.Strategy;
 /**
  * The cost of timing-independent decisions at scale, in simulation: whole ASHA(1, 27, 3) searches
  * (the real driver, strategy and kernel) on {@link VirtualExecutor} workers, {16, 256} trials x
- * {8, 16} workers, MOP, one partition per worker, synthetic models of 8 widths (cost 0.5-8
- * virtual seconds per epoch) whose units vary by ±30% (a jitter seed per run). For each of 5
- * seeds the virtual makespan with outcomes in grant order (the default: reproducible) and in
- * arrival order ({@code arrivalOrder()}); the ratio per seed, its median and maximum.
+ * {8, 16} workers, MOP, one partition per worker, synthetic models of 5 widths (cost 0.5-8
+ * virtual seconds per epoch) whose units vary by ±30% (a jitter seed per run). For each seed
+ * (5, or {@code -Dseeds=N}) the virtual makespan with outcomes in predicted order (the default:
+ * reproducible) and in arrival order ({@code arrivalOrder()}); the ratio per seed, its median and
+ * maximum.
  *
  * <pre>
- * java -cp jmh/target/benchmarks.jar org.cerebro.jmh.DecisionOrderSimulation
+ * java [-Dseeds=20] -cp jmh/target/benchmarks.jar org.cerebro.jmh.DecisionOrderSimulation [jitter]
  * </pre>
  */
 public final class DecisionOrderSimulation {
-    private static final int SEEDS = 5;
+    private static final int SEEDS = Integer.getInteger("seeds", 5);
 
     private DecisionOrderSimulation() {
     }
