@@ -100,6 +100,14 @@ public interface Executor extends AutoCloseable {
         return 0;
     }
 
+    /**
+     * The clock the kernel reads when units end, in nanoseconds from any origin: the JVM's
+     * {@link System#nanoTime()}, or a simulator's virtual time.
+     */
+    default long nanoTime() {
+        return System.nanoTime();
+    }
+
     /** The search is being cancelled: units not yet started on remote workers may be dropped. Any thread. */
     default void cancel() {
     }

@@ -21,6 +21,14 @@ public interface UnitScheduler {
     /** The unit worker {@code worker} should run now, or null when nothing fits it; the trial is no longer offered. */
     Unit next(int worker);
 
+    /**
+     * {@code unit} ended on its worker (trained or failed) after {@code seconds} (NaN when it
+     * failed), when the transport's clock read {@code nowSeconds}: what a scheduler may learn
+     * worker speeds from. Called before the trial is offered again.
+     */
+    default void ran(Unit unit, double seconds, double nowSeconds) {
+    }
+
     /** {@code unit} was lost with its worker; its trial, queued again, must run it elsewhere. */
     void lost(Unit unit, Trial trial);
 }

@@ -230,6 +230,61 @@ class UnitSchedulerTest {
         assertEquals(null, scheduler.next(1));
     }
 
+    /**
+     * A scheduler for 2 workers holding both partitions that has learned worker 0 to be 3x as fast
+     * as worker 1; trial 0 takes 0.3 s a unit on worker 0, trials 1 and 2 take 3 s.
+     */
+    private static MopScheduler learnedTwoSpeeds(TrialTable trials) {
+        MopScheduler scheduler = new MopScheduler(trials, Placement.everywhere(2, 2), VisitPolicy.FIXED, 5);
+        double[] work = {0.3, 3, 3, 1, 2};
+        for (int round = 0; round < 3; round++) {
+            for (int t = 0; t < work.length; t++) {
+                scheduler.ran(new Unit(t, 1, 0, 0), work[t], 0);
+                scheduler.ran(new Unit(t, 1, 0, 1), 3 * work[t], 0);
+            }
+        }
+        return scheduler;
+    }
+
+    private static Trial queued(TrialTable trials, MopScheduler scheduler, int id) {
+        Trial trial = trials.register(id, Config.of(Map.of("id", id)), id);
+        trials.grant(trial);
+        scheduler.offer(trial);
+        return trial;
+    }
+
+    @Test
+    void onWorkersOfDifferentSpeedsASlowWorkerLeavesALongUnitToAFastWorkerThatFinishesItSooner() {
+        TrialTable trials = new TrialTable(2, 5);
+        MopScheduler scheduler = learnedTwoSpeeds(trials);
+        Trial shortTrial = queued(trials, scheduler, 0);
+        Unit first = scheduler.next(0);
+        assertEquals(0, first.trial());
+        trials.started(shortTrial, 0, false);
+        queued(trials, scheduler, 1);
+        // worker 0 is done with its 0.3 s unit and then runs the 3 s one by 3.3 s; worker 1 would need 9 s
+        assertNull(scheduler.next(1), "the slow worker leaves the long unit to the fast one and waits");
+        scheduler.ran(first, 0.3, 0.3);
+        trials.unitDone(shortTrial, first.partition(), 0, TrialState.NONE);
+        assertEquals(1, scheduler.next(0).trial(), "the fast worker takes it when its unit ends");
+    }
+
+    @Test
+    void onWorkersOfDifferentSpeedsASlowWorkerStillWorksWhenThereIsWorkForEveryWorker() {
+        TrialTable trials = new TrialTable(2, 5);
+        MopScheduler scheduler = learnedTwoSpeeds(trials);
+        Trial shortTrial = queued(trials, scheduler, 0);
+        assertEquals(0, scheduler.next(0).trial());
+        trials.started(shortTrial, 0, false);
+        queued(trials, scheduler, 1);
+        queued(trials, scheduler, 2);
+        // the fast worker would finish both long units (by 3.3 s and 6.3 s) before the slow one finishes
+        // either (9 s), but with a unit for each worker idling would only lose capacity
+        Unit unit = scheduler.next(1);
+        assertEquals(2, unit.trial(), "the last unit considered: the fast worker's next slot keeps the first");
+        assertEquals(1, unit.worker());
+    }
+
     @Test
     void taskParallelismGivesAFreeWorkerTheLowestPriorityThenTheFirstQueued() {
         TaskParallelScheduler scheduler = new TaskParallelScheduler(table, 1);

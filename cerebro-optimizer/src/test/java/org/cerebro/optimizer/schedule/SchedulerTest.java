@@ -145,4 +145,26 @@ class SchedulerTest {
         // 2.5 + 2.0 = 4.5 on the fast one), 2 -> fast (2.5 + 1.0 = 3.5): makespan 4.0
         assertEquals(4.0, result.makespan(), EPS);
     }
+
+    @Test
+    void onWorkersOfDifferentSpeedsALongTrialStaysOnTheFastWorkerOnceTheirSpeedsAreLearned() {
+        // one trial ten times the others', worker 0 three times as fast as the rest, every partition on
+        // every worker: the bound is the long trial on the fast worker (400 / 1.5 = 266.7 s); with the
+        // paper's random draws alone the makespan is 1.225x that, speed-aware 1.053x
+        List<Workload.Trial> trials = new ArrayList<>();
+        trials.add(new Workload.Trial(40, 10, 0));
+        for (int i = 0; i < 6; i++) {
+            trials.add(new Workload.Trial(4, 10, 0));
+        }
+        Workload workload = new Workload(trials);
+        Cluster cluster = Cluster.of(1.5, 0.5, 0.5, 0.5);
+        Placement placement = Placement.everywhere(4, 4);
+        for (long seed = 1; seed <= 3; seed++) {
+            ScheduleResult result = new Simulator(workload, cluster, placement).run(VisitPolicy.FIXED, seed);
+            assertValid(result, workload, placement, VisitPolicy.FIXED, seed);
+            long onFast = result.units().stream().filter(u -> u.unit().trial() == 0 && u.unit().worker() == 0).count();
+            assertTrue(onFast >= 36, "the long trial ran " + onFast + " of its 40 units on the fast worker; seed " + seed);
+            assertTrue(result.ratio() < 1.10, "makespan / bound " + result.ratio() + "; seed " + seed);
+        }
+    }
 }
