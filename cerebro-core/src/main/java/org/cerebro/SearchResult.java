@@ -158,7 +158,8 @@ public final class SearchResult {
      * EXPLAIN for this search, stage by stage: the candidate plans with their estimates, the one
      * chosen and why, the inputs used, and the measured time from that stage's plan to the end of
      * training next to the estimate for the same work (the time spent partitioning and profiling
-     * before the first plan, and the test-set evaluation after training, are outside both).
+     * before the first plan, and the test-set evaluation after training, are outside both); then
+     * what ran: hopping units, data-parallel epochs, and each worker's units and busy time.
      */
     public String explain() {
         StringBuilder out = new StringBuilder();
@@ -199,7 +200,38 @@ public final class SearchResult {
             + " %d data-parallel epoch(s) on every worker (%s), in %s%n", hops,
             org.cerebro.report.Format.seconds(hopSeconds), dataParallel.size(),
             org.cerebro.report.Format.seconds(dataParallelSeconds), org.cerebro.report.Format.seconds(
-                elapsed.toNanos() / 1e9));
+                elapsed.toNanos() / 1e9)) + workersLine();
+    }
+
+    /**
+     * Each worker's units and busy time (a slow or busy worker runs fewer), up to 8 workers; the
+     * least and most of each beyond that. Empty with fewer than 2 workers.
+     */
+    private String workersLine() {
+        java.util.TreeMap<Integer, long[]> byWorker = new java.util.TreeMap<>(); // {units, busy nanos}
+        for (org.cerebro.exec.UnitRecord unit : units) {
+            long[] sums = byWorker.computeIfAbsent(unit.worker(), w -> new long[2]);
+            sums[0]++;
+            sums[1] += unit.endNanos() - unit.startNanos();
+        }
+        if (byWorker.size() < 2) {
+            return "";
+        }
+        StringBuilder line = new StringBuilder("per worker (units, busy):");
+        if (byWorker.size() <= 8) {
+            byWorker.forEach((worker, sums) -> line.append(' ').append(worker).append(": ").append(sums[0]).append(", ")
+                .append(org.cerebro.report.Format.seconds(sums[1] / 1e9)).append(';'));
+            line.setLength(line.length() - 1);
+        } else {
+            java.util.LongSummaryStatistics count = byWorker.values().stream().mapToLong(sums -> sums[0])
+                .summaryStatistics();
+            java.util.LongSummaryStatistics busy = byWorker.values().stream().mapToLong(sums -> sums[1])
+                .summaryStatistics();
+            line.append(' ').append(byWorker.size()).append(" workers, ").append(count.getMin()).append('-')
+                .append(count.getMax()).append(" units and ").append(org.cerebro.report.Format.seconds(busy.getMin() / 1e9))
+                .append('-').append(org.cerebro.report.Format.seconds(busy.getMax() / 1e9)).append(" busy each");
+        }
+        return line.append(System.lineSeparator()).toString();
     }
 
     /** The search space, one hyperparameter per line ({@code name=distribution}). */

@@ -142,6 +142,8 @@ class LocalExecutorTest {
             assertEquals(6 * 2 * 3, slow + fast);
             // worker 0 sleeps 40 ms per unit, worker 1 trains one in about a millisecond
             assertTrue(slow * 2 < fast, "the slowed worker ran " + slow + " units, the other " + fast);
+            assertTrue(shared.explain().contains("per worker (units, busy): 0: " + slow + ", "), shared.explain());
+            assertTrue(shared.explain().contains("; 1: " + fast + ", "), shared.explain());
 
             LocalExecutor pinned = LocalExecutor.cpus(2).replicas(1);
             assertTrue(pinned.name().contains("replicas=1"), pinned.name());
@@ -150,6 +152,24 @@ class LocalExecutorTest {
             assertEquals(expected.trials(), paper.trials());
             paper.units().forEach(u -> assertEquals(u.partition() % 2, u.worker(), "partition " + u.partition()
                 + " lives on worker " + u.partition() % 2 + " only: " + u));
+        }
+    }
+
+    @Test
+    void explainGivesEachWorkersUnitsAndBeyondEightWorkersTheirRange() {
+        try (Dataset train = MlpTrainableTest.blobs(300, 1); Dataset validation = MlpTrainableTest.blobs(60, 2)) {
+            // 18 trials in hand: each of the 9 workers gets units from the first dispatch on
+            SearchResult nine = Cerebro.search(SearchSpace.of(HParam.logUniform("lr", 0.01, 0.3)))
+                .trainable(new MlpTrainable()).data(train, validation).strategy(Strategy.random(20, 2))
+                .objective(Objective.maximize("accuracy")).seed(5).partitions(3).executor(LocalExecutor.cpus(9))
+                .progress(false).run();
+            java.util.Map<Integer, Long> units = nine.units().stream().collect(java.util.stream.Collectors.groupingBy(
+                org.cerebro.exec.UnitRecord::worker, java.util.stream.Collectors.counting()));
+            assertEquals(9, units.size(), "every worker ran units");
+            long least = java.util.Collections.min(units.values());
+            long most = java.util.Collections.max(units.values());
+            assertTrue(nine.explain().contains("per worker (units, busy): " + units.size() + " workers, " + least + "-"
+                + most + " units and "), nine.explain());
         }
     }
 }
