@@ -101,6 +101,18 @@ public interface Executor extends AutoCloseable {
     }
 
     /**
+     * Restores a parked trial's state from {@code state} ahead of its next unit, off the workers'
+     * threads, and reports it through {@link #poll} as a {@link WorkerEvent.Prefetched}; the
+     * kernel asks for trials that wait for a worker with their state as bytes (resumed after a
+     * pause), so the unit starts from a live state instead of restoring on its worker. Returns
+     * false when this transport does not (the default; units in other processes restore where they
+     * run). Kernel thread.
+     */
+    default boolean prefetch(int trialId, org.cerebro.space.Config config, TrialState.Bytes state) {
+        return false;
+    }
+
+    /**
      * The clock the kernel reads when units end, in nanoseconds from any origin: the JVM's
      * {@link System#nanoTime()}, or a simulator's virtual time.
      */

@@ -34,4 +34,22 @@ public sealed interface WorkerEvent {
      */
     record Joined(int worker) implements WorkerEvent {
     }
+
+    /**
+     * A parked trial's state, handed to {@link Executor#prefetch}, was restored ahead of its unit
+     * (by no worker: {@link #worker()} is -1).
+     *
+     * @param trialId the trial
+     * @param from    the bytes it was restored from
+     * @param state   the restored state, or null when restoring failed (its unit restores it again
+     *                and reports the failure)
+     * @param failure why restoring failed, or null
+     */
+    record Prefetched(int trialId, TrialState.Bytes from, org.cerebro.train.TrainableState state, String failure)
+        implements WorkerEvent {
+        @Override
+        public int worker() {
+            return -1;
+        }
+    }
 }

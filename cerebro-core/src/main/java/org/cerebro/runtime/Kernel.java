@@ -126,6 +126,9 @@ public final class Kernel implements AutoCloseable {
     private long unitsRun;
     private double dataParallelSeconds;
     private int dataParallelEpochs;
+    /** Trials granted with their state as bytes since the last dispatch. */
+    private final java.util.Set<Integer> parked = new java.util.LinkedHashSet<>();
+    private long prefetchedStates;
 
     private Kernel(Settings settings, ExecutionContext context, UnitScheduler scheduler, TrialTable table) {
         this.transport = settings.transport();
@@ -291,6 +294,9 @@ public final class Kernel implements AutoCloseable {
         }
         table.grant(trial, priority);
         scheduler.offer(trial);
+        if (trial.state() instanceof TrialState.Bytes) {
+            parked.add(trialId); // restored ahead of its unit if it waits for a worker
+        }
     }
 
     /**
@@ -417,6 +423,47 @@ public final class Kernel implements AutoCloseable {
                 launch(unit);
             }
         }
+        if (!parked.isEmpty()) {
+            prefetchParked();
+        }
+    }
+
+    /**
+     * Trials granted with their state as bytes that still wait for a worker: the transport may
+     * restore them now, off the workers' threads, so their units start from live states.
+     */
+    private void prefetchParked() {
+        for (int trialId : parked) {
+            Trial trial = table.get(trialId);
+            if (trial.phase() == Phase.QUEUED && trial.state() instanceof TrialState.Bytes bytes) {
+                transport.prefetch(trialId, trial.config(), bytes);
+            }
+        }
+        parked.clear();
+    }
+
+    /** A prefetched state replaces the trial's bytes if its unit has not started from them meanwhile. */
+    private void prefetched(WorkerEvent.Prefetched prefetched) {
+        if (prefetched.state() == null) {
+            LOG.debug("trial {}: restoring its state ahead of its unit failed ({}); the unit restores it", prefetched
+                .trialId(), prefetched.failure());
+            return;
+        }
+        Trial trial = table.get(prefetched.trialId());
+        if (trial.phase() == Phase.QUEUED && trial.state() == prefetched.from()) {
+            table.prefetched(trial, prefetched.from(), new TrialState.Live(prefetched.state()));
+            prefetchedStates++;
+        } else {
+            String failure = closeQuietly(prefetched.state());
+            if (failure != null) {
+                LOG.warn("trial {}: freeing a prefetched state not needed: {}", prefetched.trialId(), failure);
+            }
+        }
+    }
+
+    /** How many units started from a state the transport restored ahead of them. */
+    public long prefetchedStates() {
+        return prefetchedStates;
     }
 
     /**
@@ -520,6 +567,8 @@ public final class Kernel implements AutoCloseable {
             unitDone(done);
         } else if (event instanceof WorkerEvent.Lost lost) {
             workerLost(lost);
+        } else if (event instanceof WorkerEvent.Prefetched ahead) {
+            prefetched(ahead);
         } else if (event instanceof WorkerEvent.Joined joined) {
             down[joined.worker()] = false;
             LOG.info("worker {} of {} is back", joined.worker(), transport.name());

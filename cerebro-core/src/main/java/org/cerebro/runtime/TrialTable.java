@@ -333,6 +333,20 @@ public final class TrialTable {
             .mapToInt(Integer::intValue).toArray();
     }
 
+    /**
+     * Queued {@code trial}'s state, kept as {@code from}, was restored ahead of its unit: the unit
+     * takes {@code live} instead.
+     *
+     * @throws IllegalStateException unless the trial is queued with exactly those bytes
+     */
+    public void prefetched(Trial trial, TrialState.Bytes from, TrialState.Live live) {
+        if (trial.phase != Phase.QUEUED || trial.state != from) {
+            throw new IllegalStateException(trial + " cannot take a prefetched state: it must be queued with the bytes"
+                + " it was restored from");
+        }
+        trial.state = live;
+    }
+
     /** A unit of the trial starts on {@code worker}; its state goes with it when {@code handedOver}. */
     public void started(Trial trial, int worker, boolean handedOver) {
         move(trial, Phase.TRAINING);

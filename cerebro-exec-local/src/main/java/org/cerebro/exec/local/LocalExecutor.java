@@ -62,6 +62,10 @@ public final class LocalExecutor implements Executor {
     private RingBuffer<UnitEvent> completions;
     private Sequence consumed;
     private SequenceBarrier barrier;
+    /** Restores parked trials' states ahead of their units (CPU workers only), or null. */
+    private java.util.concurrent.ExecutorService prefetcher;
+    private org.cerebro.train.Trainable prefetchTrainable;
+    private final java.util.Queue<WorkerEvent.Prefetched> prefetched = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     private LocalExecutor(List<WorkerDevice> devices, VisitPolicy policy, int replicas) {
         if (devices.isEmpty()) {
@@ -213,6 +217,35 @@ public final class LocalExecutor implements Executor {
             ring.start();
             dispatch.add(ring);
         }
+        if (devices.stream().allMatch(device -> device.equals(WorkerDevice.CPU))) { // a state restored on one
+            // GPU could not train on another: GPU workers restore their own
+            prefetchTrainable = bound.get(0);
+            prefetcher = java.util.concurrent.Executors.newSingleThreadExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "cerebro-prefetch");
+                thread.setDaemon(true);
+                return thread;
+            });
+        }
+    }
+
+    /**
+     * Restores the state on the prefetch thread while the workers train; {@link #poll} reports it
+     * before the next unit completion. CPU workers only.
+     */
+    @Override
+    public boolean prefetch(int trialId, org.cerebro.space.Config config, TrialState.Bytes state) {
+        if (prefetcher == null) {
+            return false;
+        }
+        prefetcher.execute(() -> {
+            try {
+                prefetched.add(new WorkerEvent.Prefetched(trialId, state,
+                    prefetchTrainable.restore(config, context.data(), state.bytes()), null));
+            } catch (RuntimeException e) {
+                prefetched.add(new WorkerEvent.Prefetched(trialId, state, null, e.toString()));
+            }
+        });
+        return true;
     }
 
     private static int ringSize(int atLeast) {
@@ -258,9 +291,16 @@ public final class LocalExecutor implements Executor {
         }
     }
 
-    /** Waits for the next unit to end: local workers are never lost, so it waits as long as that takes. */
+    /**
+     * A state restored ahead of its unit, if one is ready; else waits for the next unit to end:
+     * local workers are never lost, so it waits as long as that takes.
+     */
     @Override
     public WorkerEvent poll(long timeout, TimeUnit unit) {
+        WorkerEvent ahead = prefetched.poll();
+        if (ahead != null) {
+            return ahead;
+        }
         long next = consumed.get() + 1;
         try {
             // With several producers the cursor can pass a slot that is claimed but not yet
@@ -288,6 +328,23 @@ public final class LocalExecutor implements Executor {
             }
         }
         dispatch.clear();
+        if (prefetcher != null) {
+            prefetcher.shutdownNow();
+            try {
+                prefetcher.awaitTermination(30, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        for (WorkerEvent.Prefetched ahead; (ahead = prefetched.poll()) != null; ) { // restored, never used
+            if (ahead.state() != null) {
+                try {
+                    ahead.state().close();
+                } catch (RuntimeException e) {
+                    // the search is over; nothing more to do with it
+                }
+            }
+        }
         if (completions != null) { // results nobody took (the run failed): free their states
             for (long next = consumed.get() + 1; next <= completions.getCursor(); next++) {
                 UnitEvent slot = completions.get(next);
