@@ -128,7 +128,6 @@ public final class Kernel implements AutoCloseable {
     private int dataParallelEpochs;
     /** Trials granted with their state as bytes since the last dispatch. */
     private final java.util.Set<Integer> parked = new java.util.LinkedHashSet<>();
-    private long prefetchedStates;
 
     private Kernel(Settings settings, ExecutionContext context, UnitScheduler scheduler, TrialTable table) {
         this.transport = settings.transport();
@@ -452,18 +451,12 @@ public final class Kernel implements AutoCloseable {
         Trial trial = table.get(prefetched.trialId());
         if (trial.phase() == Phase.QUEUED && trial.state() == prefetched.from()) {
             table.prefetched(trial, prefetched.from(), new TrialState.Live(prefetched.state()));
-            prefetchedStates++;
         } else {
             String failure = closeQuietly(prefetched.state());
             if (failure != null) {
                 LOG.warn("trial {}: freeing a prefetched state not needed: {}", prefetched.trialId(), failure);
             }
         }
-    }
-
-    /** How many units started from a state the transport restored ahead of them. */
-    public long prefetchedStates() {
-        return prefetchedStates;
     }
 
     /**
