@@ -228,8 +228,9 @@ public final class SearchResult {
             java.util.LongSummaryStatistics busy = byWorker.values().stream().mapToLong(sums -> sums[1])
                 .summaryStatistics();
             line.append(' ').append(byWorker.size()).append(" workers, ").append(count.getMin()).append('-')
-                .append(count.getMax()).append(" units and ").append(org.cerebro.report.Format.seconds(busy.getMin() / 1e9))
-                .append('-').append(org.cerebro.report.Format.seconds(busy.getMax() / 1e9)).append(" busy each");
+                .append(count.getMax()).append(" units and ")
+                .append(org.cerebro.report.Format.seconds(busy.getMin() / 1e9)).append('-')
+                .append(org.cerebro.report.Format.seconds(busy.getMax() / 1e9)).append(" busy each");
         }
         return line.append(System.lineSeparator()).toString();
     }

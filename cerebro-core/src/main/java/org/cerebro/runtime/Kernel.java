@@ -584,8 +584,8 @@ public final class Kernel implements AutoCloseable {
         inFlight--;
         UnitResult result = done.result();
         Trial trial = table.get(work.trialId());
-        scheduler.ran(new Unit(work.trialId(), work.epoch(), work.partition(), w),
-            result.succeeded() ? (result.endNanos() - result.startNanos()) / 1e9 : Double.NaN, transport.nanoTime() / 1e9);
+        double seconds = result.succeeded() ? (result.endNanos() - result.startNanos()) / 1e9 : Double.NaN;
+        scheduler.ran(new Unit(work.trialId(), work.epoch(), work.partition(), w), seconds, transport.nanoTime() / 1e9);
         if (result.fatal() != null) {
             cancel(); // nothing more starts; close() lets the units in flight end
             throw new IllegalStateException("worker=" + w + " of " + transport.name() + " failed on trial="

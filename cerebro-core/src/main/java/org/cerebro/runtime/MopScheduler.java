@@ -21,23 +21,32 @@ import org.cerebro.runtime.TrialTable.Trial;
  * decides when). The same seed gives the same decisions for the same events.
  *
  * <p><b>Workers of different speeds.</b> The scheduler learns each worker's speed from the units
- * it runs ({@link WorkerSpeeds}). Once the workers differ by more than
- * {@value #HETEROGENEOUS}x, an idle worker no longer draws at random: it goes through the units
- * it may run, lowest priority first and the longest first within a priority, and takes the first
- * one that no busy, faster worker holding that partition would finish clearly sooner once free
- * (each unit it leaves is counted against that worker's time, as in earliest-finish-time list
- * scheduling); when every unit is better left to others, it stays idle until the next unit ends.
- * Where each partition has one worker there is no choice to make; with partitions on several
- * workers, a long trial stays on the fast workers instead of passing through the slow ones.
- * Which worker runs a unit never changes its result under the fixed visit order.
+ * it runs ({@link WorkerSpeeds}). Once the workers differ by more than {@value #HETEROGENEOUS}x,
+ * an idle worker that holds every partition (or, on other placements, one with fewer units it may
+ * run than there are workers: the narrow tail) no longer draws at random: it goes through the
+ * units it may run, lowest priority first and the longest first within a priority, and takes the
+ * first one that no busy, faster worker would finish clearly sooner once free (each unit it leaves
+ * is counted against that worker's time, as in earliest-finish-time list scheduling). When every
+ * unit is better left to others it takes the last one it went through if there are at least as
+ * many units as workers, and stays idle until the next unit ends otherwise. A long trial then
+ * stays on the fast workers instead of passing through the slow ones. Which worker runs a unit
+ * never changes its result under the fixed visit order.
  *
  * <p>Not thread-safe: one scheduling thread. A decision costs O(partitions held, plus the trials
  * eligible on the one partition it picks from): each partition keeps the set of trials eligible
  * for it and how many of them are at each priority (kept up to date as trials are offered and
  * withdrawn), so finding the lowest priority and drawing among its pairs reads counts, not trials.
- * On workers of different speeds a decision sorts the trials eligible on the worker's partitions.
+ * A speed-aware decision reads every queued trial once, keeping the first {@value #CONSIDERED}
+ * in its order, and compares them with the busy workers faster than the deciding one.
  */
 public final class MopScheduler implements UnitScheduler {
+    /** Speeds above this ratio (fastest over slowest) make decisions speed-aware. */
+    static final double HETEROGENEOUS = 1.5;
+    /** A unit is left to a faster worker only if that finishes it sooner by this share of its time here. */
+    private static final double MARGIN = 0.1;
+    /** The units a speed-aware decision goes through, in order: at most this many. */
+    private static final int CONSIDERED = 16;
+
     private final Placement placement;
     private final VisitPolicy policy;
     private final TrialTable table;
@@ -48,10 +57,6 @@ public final class MopScheduler implements UnitScheduler {
     private final java.util.List<java.util.TreeMap<Double, Integer>> atPriority = new java.util.ArrayList<>();
     /** Per trial: the priority it was offered at (what its counts were added under). */
     private double[] offeredAt = new double[16];
-    /** Speeds above this ratio (fastest over slowest) make decisions speed-aware. */
-    static final double HETEROGENEOUS = 1.5;
-    /** A unit is left to a faster worker only if that finishes it sooner by this share of its time here. */
-    private static final double MARGIN = 0.1;
     private final WorkerSpeeds speeds;
     private final boolean[][] holds;
     /** Whether every worker holds every partition. */
@@ -63,8 +68,7 @@ public final class MopScheduler implements UnitScheduler {
     /** Per worker: when its unit should end (seconds on the transport's clock). */
     private final double[] freeAt;
     private double now;
-    /** The units a speed-aware decision goes through, in order (reused): at most this many. */
-    private static final int CONSIDERED = 16;
+    /** The first {@link #CONSIDERED} units of a speed-aware decision, in order (reused). */
     private final double[] topPriority = new double[CONSIDERED];
     private final double[] topWork = new double[CONSIDERED];
     private final int[] topTrial = new int[CONSIDERED];
@@ -152,7 +156,8 @@ public final class MopScheduler implements UnitScheduler {
 
     @Override
     public Unit next(int worker) {
-        Unit unit = speeds.differBy(HETEROGENEOUS) && (everywhere || scarce(worker)) ? earliestFinish(worker) : draw(worker);
+        boolean speedAware = speeds.differBy(HETEROGENEOUS) && (everywhere || scarce(worker));
+        Unit unit = speedAware ? earliestFinish(worker) : draw(worker);
         if (unit != null) {
             runs[worker] = unit.trial();
             freeAt[worker] = now + speeds.seconds(unit.trial(), worker);
@@ -160,6 +165,7 @@ public final class MopScheduler implements UnitScheduler {
         return unit;
     }
 
+    /** Whether fewer units are eligible on this worker's partitions than there are workers. */
     private boolean scarce(int worker) {
         int n = 0;
         for (int p : placement.partitionsOfUnsafe(worker)) {

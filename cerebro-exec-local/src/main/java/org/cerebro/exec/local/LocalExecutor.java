@@ -12,7 +12,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Queue;
 import java.util.Set;
+import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import org.cerebro.data.Dataset;
 import org.cerebro.exec.DataParallelGroup;
@@ -23,7 +27,9 @@ import org.cerebro.exec.UnitWork;
 import org.cerebro.exec.VisitPolicy;
 import org.cerebro.exec.WorkerEvent;
 import org.cerebro.plan.Operator;
+import org.cerebro.space.Config;
 import org.cerebro.train.DeviceProvider;
+import org.cerebro.train.Trainable;
 import org.cerebro.train.WorkerDevice;
 
 /**
@@ -43,9 +49,11 @@ import org.cerebro.train.WorkerDevice;
  * scheduler), faster when trials barely outnumber workers but timing-dependent.
  *
  * <p>A hop is a hand-over of the state object from one worker thread to the next: on CPU workers
- * it copies nothing. With an experiment directory each worker checkpoints the state after its unit
+ * it copies nothing. A trial resumed after a pause (its state kept as bytes) that waits for a
+ * worker has its state restored on a {@code cerebro-prefetch} thread meanwhile, so its unit starts
+ * from a live state ({@link #prefetch}; CPU workers only). With an experiment directory each worker checkpoints the state after its unit
  * in parallel with the other workers' training. GPU workers ({@link #gpus()}) bind each worker's
- * trainable to its device through {@link org.cerebro.train.Trainable#onDevice}; that path is the
+ * trainable to its device through {@link Trainable#onDevice}; that path is the
  * same code, untested here where no GPU exists.
  *
  * <p>Threading: the kernel's thread calls {@link #start} and {@link #poll}; it dispatches to each
@@ -63,9 +71,9 @@ public final class LocalExecutor implements Executor {
     private Sequence consumed;
     private SequenceBarrier barrier;
     /** Restores parked trials' states ahead of their units (CPU workers only), or null. */
-    private java.util.concurrent.ExecutorService prefetcher;
-    private org.cerebro.train.Trainable prefetchTrainable;
-    private final java.util.Queue<WorkerEvent.Prefetched> prefetched = new java.util.concurrent.ConcurrentLinkedQueue<>();
+    private ExecutorService prefetcher;
+    private Trainable prefetchTrainable;
+    private final Queue<WorkerEvent.Prefetched> prefetched = new ConcurrentLinkedQueue<>();
 
     private LocalExecutor(List<WorkerDevice> devices, VisitPolicy policy, int replicas) {
         if (devices.isEmpty()) {
@@ -193,7 +201,7 @@ public final class LocalExecutor implements Executor {
         }
         this.context = context;
         int n = devices.size();
-        List<org.cerebro.train.Trainable> bound = new ArrayList<>();
+        List<Trainable> bound = new ArrayList<>();
         for (WorkerDevice device : devices) {
             try {
                 bound.add(context.trainable().onDevice(device));
@@ -220,7 +228,7 @@ public final class LocalExecutor implements Executor {
         if (devices.stream().allMatch(device -> device.equals(WorkerDevice.CPU))) { // a state restored on one
             // GPU could not train on another: GPU workers restore their own
             prefetchTrainable = bound.get(0);
-            prefetcher = java.util.concurrent.Executors.newSingleThreadExecutor(runnable -> {
+            prefetcher = Executors.newSingleThreadExecutor(runnable -> {
                 Thread thread = new Thread(runnable, "cerebro-prefetch");
                 thread.setDaemon(true);
                 return thread;
@@ -233,7 +241,7 @@ public final class LocalExecutor implements Executor {
      * before the next unit completion. CPU workers only.
      */
     @Override
-    public boolean prefetch(int trialId, org.cerebro.space.Config config, TrialState.Bytes state) {
+    public boolean prefetch(int trialId, Config config, TrialState.Bytes state) {
         if (prefetcher == null) {
             return false;
         }

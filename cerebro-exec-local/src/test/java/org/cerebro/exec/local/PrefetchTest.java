@@ -26,11 +26,16 @@ import org.junit.jupiter.api.Test;
 
 /** A trial resumed after a pause starts from a state restored ahead of its unit, off the workers' threads. */
 class PrefetchTest {
-    /** The pure-Java MLP, counting restores by thread and the states not yet closed. */
+    /**
+     * The pure-Java MLP with passes 10 ms longer (a restore, well under a millisecond, then ends
+     * before a busy worker frees up), counting restores by thread and the states not yet closed.
+     */
     private static final class Counting implements Trainable {
         final MlpTrainable inner = new MlpTrainable();
         final Map<String, AtomicInteger> restoresOn = new ConcurrentHashMap<>();
         final AtomicInteger open = new AtomicInteger();
+        /** States restored ahead of their unit that then trained. */
+        final java.util.Set<TrainableState> usedAhead = ConcurrentHashMap.newKeySet();
 
         @Override
         public String name() {
@@ -39,7 +44,7 @@ class PrefetchTest {
 
         @Override
         public TrainableState init(Config config, long seed, DataSpec data) {
-            return counted(inner.init(config, seed, data));
+            return counted(inner.init(config, seed, data), false);
         }
 
         @Override
@@ -47,7 +52,7 @@ class PrefetchTest {
             String thread = Thread.currentThread().getName().startsWith("cerebro-worker") ? "worker"
                 : Thread.currentThread().getName();
             restoresOn.computeIfAbsent(thread, t -> new AtomicInteger()).incrementAndGet();
-            return counted(inner.restore(config, data, bytes));
+            return counted(inner.restore(config, data, bytes), thread.equals("cerebro-prefetch"));
         }
 
         @Override
@@ -55,9 +60,23 @@ class PrefetchTest {
             return inner.epochCost(config, data);
         }
 
-        private TrainableState counted(TrainableState state) {
+        private TrainableState counted(TrainableState state, boolean ahead) {
             open.incrementAndGet();
             return new ForwardingState(state) {
+                @Override
+                public double trainPass(Dataset partition) {
+                    if (ahead) {
+                        usedAhead.add(this);
+                    }
+                    try {
+                        Thread.sleep(10);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new IllegalStateException("interrupted while training", e);
+                    }
+                    return super.trainPass(partition);
+                }
+
                 @Override
                 public void close() {
                     open.decrementAndGet();
@@ -88,6 +107,7 @@ class PrefetchTest {
             // Hyperband pauses every trial of a rung and resumes the best: with 2 workers and trials in
             // hand, a resumed trial waits for a worker, and its state is restored meanwhile
             assertTrue(counting.restores("cerebro-prefetch") > 0, "restores by thread: " + counting.restoresOn);
+            assertTrue(counting.usedAhead.size() > 0, "a state restored ahead trained its unit");
             assertEquals(0, counting.open.get(), "every state, prefetched and used or not, is closed");
         }
     }
