@@ -12,7 +12,10 @@ import org.cerebro.runtime.TrialTable.Trial;
  * the one copy in memory; on a cluster each worker needs all the data. A free worker takes the
  * waiting trial of the lowest priority (the search's predicted finish: the outcome it needs next),
  * the one queued first among equals; a trial whose epoch ended leaves its worker, which takes the
- * next.
+ * next. Once the workers' speeds, learned from the units they run, differ by more than 1.5x, a
+ * free worker takes the trial that earliest-finish-time list scheduling gives it instead
+ * ({@link SpeedAwarePick}: the longest first, each left to a busy faster worker that would finish
+ * its epoch clearly sooner), so the longest trials train on the fastest workers, as in LPT.
  *
  * <p>Not thread-safe: one scheduling thread.
  */
@@ -22,6 +25,7 @@ public final class TaskParallelScheduler implements UnitScheduler {
     private final int[] owned; // per worker: its trial, or -1
     private int[] owner = new int[0];
     private boolean[] queued = new boolean[0];
+    private final SpeedAwarePick pick;
 
     /**
      * @param table   where trials stand
@@ -34,6 +38,7 @@ public final class TaskParallelScheduler implements UnitScheduler {
         this.table = table;
         this.owned = new int[workers];
         Arrays.fill(owned, -1);
+        this.pick = new SpeedAwarePick(workers);
     }
 
     private void grow() {
@@ -68,12 +73,7 @@ public final class TaskParallelScheduler implements UnitScheduler {
     public Unit next(int worker) {
         int t = owned[worker];
         if (t < 0) {
-            Integer head = null;
-            for (int candidate : waiting) {
-                if (head == null || table.get(candidate).priority() < table.get(head).priority()) {
-                    head = candidate;
-                }
-            }
+            Integer head = pick.engaged() ? fastestFinish(worker) : lowestPriority();
             if (head == null) {
                 return null;
             }
@@ -87,12 +87,40 @@ public final class TaskParallelScheduler implements UnitScheduler {
         }
         queued[t] = false;
         Trial trial = table.get(t);
+        pick.started(worker, t, table.partitions() - trial.visitedThisEpoch().size());
         return new Unit(t, trial.epochsDone() + 1, trial.nextInOrder(), worker);
+    }
+
+    /** The waiting trial of the lowest priority, the one queued first among equals; null if none. */
+    private Integer lowestPriority() {
+        Integer head = null;
+        for (int candidate : waiting) {
+            if (head == null || table.get(candidate).priority() < table.get(head).priority()) {
+                head = candidate;
+            }
+        }
+        return head;
+    }
+
+    /** The waiting trial {@link SpeedAwarePick} gives this worker for a whole epoch, or null. */
+    private Integer fastestFinish(int worker) {
+        pick.clear();
+        for (int candidate : waiting) {
+            pick.consider(candidate, -1, table.get(candidate).priority());
+        }
+        int slot = pick.choose(worker, table.partitions(), null);
+        return slot < 0 ? null : pick.trial(slot);
+    }
+
+    @Override
+    public void ran(Unit unit, double seconds, double nowSeconds) {
+        pick.ran(unit, seconds, nowSeconds);
     }
 
     @Override
     public void lost(Unit unit, Trial trial) {
         grow();
+        pick.lost(unit.worker());
         disown(unit.trial());
         queued[unit.trial()] = true;
         waiting.addFirst(unit.trial()); // first in line: it was already under way

@@ -11,7 +11,8 @@ import org.cerebro.optimizer.schedule.Workload;
 
 /**
  * A bench harness (deterministic simulation, no timing): makespan divided by the lower bound for
- * MOP (free and fixed visit order, mean and worst of 5 seeds) and task-parallel LPT on
+ * MOP (free and fixed visit order, mean and worst of 5 seeds), task-parallel LPT and the runtime's
+ * task-parallel scheduler on
  * {16, 256} configs x {8, 16} workers x {homogeneous, heterogeneous}, and 1,000 configs x 64
  * workers. 10 epochs per trial; a hop costs 1% of the trial's unit on a speed-1 worker (the
  * {@code HOP} column of the output shows the effect of 10%). Heterogeneous means trial costs
@@ -36,8 +37,9 @@ public final class ScheduleTable {
     public static void main(String[] args) {
         System.out.println("| configs | workers | cluster | lower bound (s) | MOP free mean (worst) | MOP fixed mean (worst)"
             + " | MOP free, speed-sized partitions (vs MOP's own bound) | MOP free, hop 10% of a unit | LPT task-parallel"
-            + " | MOP fixed, each partition on 2 workers | MOP fixed, every partition on every worker |");
-        System.out.println("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
+            + " | task-parallel, the runtime's scheduler | MOP fixed, each partition on 2 workers"
+            + " | MOP fixed, every partition on every worker |");
+        System.out.println("|---:|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (int configs : new int[] {16, 256}) {
             for (int workers : new int[] {8, 16}) {
                 for (boolean heterogeneous : new boolean[] {false, true}) {
@@ -67,16 +69,18 @@ public final class ScheduleTable {
         double[] heavyHops = ratios(workload(configs, workers, heterogeneous, 0.10), cluster, placement,
             VisitPolicy.FREE, cluster.proportionalShares());
         ScheduleResult lpt = LptScheduler.schedule(workload, cluster);
+        double runtimeTask = new Simulator(workload, cluster, Placement.everywhere(workers, workers)).recording(false)
+            .run(org.cerebro.plan.Operator.TASK_PARALLEL, VisitPolicy.FIXED, 0).ratio();
         double[] onTwo = ratios(workload, cluster, Placement.replicated(workers, workers, 2), VisitPolicy.FIXED, equal);
         double[] everywhere = ratios(workload, cluster, Placement.replicated(workers, workers, workers),
             VisitPolicy.FIXED, equal);
         double mopBound = cluster.mopLowerBound(workload, cluster.proportionalShares()) / cluster.lowerBound(workload);
-        System.out.printf(Locale.ROOT, "| %d | %d | %s | %.0f | %.3f (%.3f) | %.3f (%.3f) | %s | %.3f | %.3f"
+        System.out.printf(Locale.ROOT, "| %d | %d | %s | %.0f | %.3f (%.3f) | %.3f (%.3f) | %s | %.3f | %.3f | %.3f"
             + " | %.3f (%.3f) | %.3f (%.3f) |%n", configs,
             workers, heterogeneous ? "heterogeneous" : "homogeneous", cluster.lowerBound(workload), free[0], free[1],
             fixed[0], fixed[1], heterogeneous
                 ? String.format(Locale.ROOT, "%.3f (%.3f vs MOP bound)", sized[0], sized[0] / mopBound) : "same",
-            heavyHops[0], lpt.ratio(), onTwo[0], onTwo[1], everywhere[0], everywhere[1]);
+            heavyHops[0], lpt.ratio(), runtimeTask, onTwo[0], onTwo[1], everywhere[0], everywhere[1]);
     }
 
     /** {mean, worst} ratio over the seeds. */

@@ -167,4 +167,14 @@ class SchedulerTest {
             assertTrue(result.ratio() < 1.10, "makespan / bound " + result.ratio() + "; seed " + seed);
         }
     }
+
+    @Test
+    void taskParallelismOnWorkersOfDifferentSpeedsTrainsTheLongestTrialsOnTheFastWorkers() {
+        // the schedule table's heterogeneous 16 x 8 cell: costs 360-21,000 MFLOPs per sample, speeds
+        // 0.5-1.5; LPT reaches the bound; the first-queued rule alone took 1.530x it, speed-aware 1.105x
+        Workload workload = Workload.heterogeneous(16, 10, 10.0, 0, 42);
+        ScheduleResult result = new Simulator(workload, Cluster.heterogeneous(8, 42), Placement.everywhere(8, 8))
+            .run(org.cerebro.plan.Operator.TASK_PARALLEL, VisitPolicy.FIXED, 0);
+        assertTrue(result.ratio() < 1.15, "makespan / bound " + result.ratio());
+    }
 }
