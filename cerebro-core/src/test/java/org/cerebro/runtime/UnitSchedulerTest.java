@@ -274,15 +274,31 @@ class UnitSchedulerTest {
         TrialTable trials = new TrialTable(2, 5);
         MopScheduler scheduler = learnedTwoSpeeds(trials);
         Trial shortTrial = queued(trials, scheduler, 0);
-        assertEquals(0, scheduler.next(0).trial());
+        Unit first = scheduler.next(0);
+        assertEquals(0, first.trial());
         trials.started(shortTrial, 0, false);
         queued(trials, scheduler, 1);
         queued(trials, scheduler, 2);
-        // the fast worker would finish both long units (by 3.3 s and 6.3 s) before the slow one finishes
-        // either (9 s), but with a unit for each worker idling would only lose capacity
+        queued(trials, scheduler, 3);
+        // the fast worker finishes its 0.3 s unit, then trial 1's 3 s one (by 3.3 s), then trial 2's
+        // (by 6.3 s), each before the slow worker would (9 s): it leaves those two and takes trial 3,
+        // 1 s on the fast worker but only reached after 6.3 s there, 3 s here
         Unit unit = scheduler.next(1);
-        assertEquals(2, unit.trial(), "the last unit considered: the fast worker's next slot keeps the first");
-        assertEquals(1, unit.worker());
+        assertEquals(new Unit(3, 1, unit.partition(), 1), unit, "the slow worker takes what the fast one reaches last");
+        scheduler.ran(first, 0.3, 0.3);
+        trials.unitDone(shortTrial, first.partition(), 0, TrialState.NONE);
+        assertEquals(1, scheduler.next(0).trial(), "the fast worker takes the longest next");
+
+        // with every unit better left to the fast worker and still a unit for each worker, the slow
+        // one takes the last it went through rather than idle
+        TrialTable two = new TrialTable(2, 5);
+        MopScheduler plentiful = learnedTwoSpeeds(two);
+        Trial busy = queued(two, plentiful, 0);
+        assertEquals(0, plentiful.next(0).trial());
+        two.started(busy, 0, false);
+        queued(two, plentiful, 1);
+        queued(two, plentiful, 2);
+        assertEquals(2, plentiful.next(1).trial(), "the last unit considered: the fast worker's next slot keeps the first");
     }
 
     @Test
