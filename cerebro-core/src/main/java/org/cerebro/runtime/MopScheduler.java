@@ -47,7 +47,6 @@ public final class MopScheduler implements UnitScheduler {
     /** Per trial: the priority it was offered at (what its counts were added under). */
     private double[] offeredAt = new double[16];
     private final SpeedAwarePick pick;
-    private final boolean[][] holds;
     /** Whether every worker holds every partition. */
     private final boolean everywhere;
     /** The trials offered and not withdrawn. */
@@ -73,15 +72,8 @@ public final class MopScheduler implements UnitScheduler {
             eligible[i] = new IndexedIntSet(16);
             atPriority.add(new java.util.TreeMap<>());
         }
-        int workers = placement.workers();
-        this.pick = new SpeedAwarePick(workers);
-        this.holds = new boolean[workers][placement.partitions()];
-        for (int w = 0; w < workers; w++) {
-            for (int p : placement.partitionsOfUnsafe(w)) {
-                holds[w][p] = true;
-            }
-        }
-        this.everywhere = placement.replicas() == workers;
+        this.pick = new SpeedAwarePick(placement.workers());
+        this.everywhere = placement.replicas() == placement.workers();
     }
 
     @Override
@@ -202,7 +194,7 @@ public final class MopScheduler implements UnitScheduler {
                 }
             }
         }
-        int slot = pick.choose(worker, 1, everywhere ? null : holds);
+        int slot = pick.choose(worker, 1, everywhere ? null : placement);
         if (slot < 0) {
             return null;
         }

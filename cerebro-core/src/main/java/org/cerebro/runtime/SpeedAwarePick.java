@@ -1,6 +1,7 @@
 package org.cerebro.runtime;
 
 import java.util.Arrays;
+import org.cerebro.exec.Placement;
 
 /**
  * Which of its candidate trials an idle worker should take when workers differ in speed:
@@ -40,6 +41,8 @@ final class SpeedAwarePick {
     private final int[] topPartition = new int[CONSIDERED];
     private int top;
     private int considered;
+    /** Whether the speeds differ by more than {@link #HETEROGENEOUS}: changes only when a unit ends. */
+    private boolean engaged;
     private final int[] fasterWorkers;
     private final double[] available;
 
@@ -54,7 +57,7 @@ final class SpeedAwarePick {
 
     /** Whether the workers' speeds differ enough for decisions to follow them. */
     boolean engaged() {
-        return speeds.differBy(HETEROGENEOUS);
+        return engaged;
     }
 
     /** A unit ended after {@code seconds} (NaN when it failed) when the clock read {@code nowSeconds}. */
@@ -64,6 +67,7 @@ final class SpeedAwarePick {
             runs[unit.worker()] = -1;
         }
         speeds.ran(unit.worker(), unit.trial(), seconds);
+        engaged = speeds.differBy(HETEROGENEOUS);
     }
 
     /** {@code worker} starts training {@code trial} for {@code units} more units before it is free. */
@@ -116,9 +120,9 @@ final class SpeedAwarePick {
      *
      * @param units how many units taking a candidate means (1 for a hop, the epoch's partitions for
      *              a whole trial's epoch)
-     * @param holds which worker holds which partition, or null when every worker holds every one
+     * @param placement where the partitions live, or null when every worker holds every one
      */
-    int choose(int worker, int units, boolean[][] holds) {
+    int choose(int worker, int units, Placement placement) {
         if (top == 0) {
             return -1;
         }
@@ -140,7 +144,7 @@ final class SpeedAwarePick {
             int best = -1;
             for (int i = 0; i < faster; i++) {
                 int f = fasterWorkers[i];
-                if (holds == null || topPartition[c] < 0 || holds[f][topPartition[c]]) {
+                if (placement == null || topPartition[c] < 0 || placement.holds(f, topPartition[c])) {
                     double there = available[i] + work * speeds.pace(f);
                     if (there < finish) {
                         finish = there;
