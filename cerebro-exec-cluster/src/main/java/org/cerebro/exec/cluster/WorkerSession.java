@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Future;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.cerebro.data.Dataset;
 import org.cerebro.exec.TrialState;
 import org.cerebro.exec.UnitJournal;
@@ -39,9 +40,11 @@ final class WorkerSession implements Runnable {
     private final Map<Integer, Dataset> partitions = new HashMap<>();
     private final List<String> acquired = new ArrayList<>();
     private volatile Future<?> unit;
+    /** Taken by whoever comes first: the training thread starting the unit, or a cancel before it starts. */
+    private volatile AtomicBoolean unitClaim = new AtomicBoolean(true);
     private volatile int queuedBytes;
     /** Whether a unit of this session is queued or running and has not sent its reply yet. */
-    private final java.util.concurrent.atomic.AtomicBoolean unitOpen = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean unitOpen = new AtomicBoolean();
     private Trainable trainable;
     private DataSpec data;
     private Dataset validation;
@@ -124,16 +127,12 @@ final class WorkerSession implements Runnable {
             LOG.error("session with {} failed", channel.peer(), e);
             channel.tryWriteError(0, "worker error: " + e);
         } finally {
-            Future<?> queued = unit;
-            if (queued != null && queued.cancel(false)) {
-                unitOpen.set(false); // it never ran: its memory is released here
-                daemon.memory().release(queuedBytes);
-            }
+            cancelQueued();
             if (!handedOver) {
                 channel.close();
             }
             abandonTransfer();
-            acquired.forEach(daemon.partitions()::release);
+            releasePartitions();
             daemon.sessionEnded(this);
         }
     }
@@ -170,10 +169,7 @@ final class WorkerSession implements Runnable {
                     hello.group());
                 return false;
             } else if (message instanceof Message.Cancel) {
-                Future<?> queued = unit;
-                if (queued != null && queued.cancel(false)) {
-                    unitOpen.set(false);
-                    daemon.memory().release(queuedBytes);
+                if (cancelQueued()) {
                     LOG.info("{} cancelled its queued unit", channel.peer());
                 }
             } else if (message instanceof Message.Shutdown) {
@@ -193,14 +189,16 @@ final class WorkerSession implements Runnable {
     }
 
     private void setup(Frame frame, Message.Setup setup) throws IOException {
+        if (unitOpen.get()) {
+            throw new ProtocolException("SETUP while a unit of this session is in flight");
+        }
         try {
             DataSpec shape = new DataSpec(setup.featureWidth(), setup.numClasses());
             Trainable built = TrainableFactory.build(setup.spec(), WorkerSession.class.getClassLoader());
             built.configureWorkers(Math.max(1, Runtime.getRuntime().availableProcessors() / daemon.settings().threads()));
             trainable = built.onDevice(daemon.settings().device());
             data = shape;
-            acquired.forEach(daemon.partitions()::release);
-            acquired.clear();
+            releasePartitions();
             partitions.clear();
             validation = null;
             LOG.info("{} set up trainable {} for {} features, {} classes", channel.peer(), setup.spec(),
@@ -262,6 +260,54 @@ final class WorkerSession implements Runnable {
         }
     }
 
+    /** Queues {@code work} on the training thread, to run unless {@link #cancelQueued} comes first. */
+    private Future<?> submit(Runnable work) {
+        AtomicBoolean claim = new AtomicBoolean();
+        unitClaim = claim;
+        return daemon.training().submit(() -> {
+            if (claim.compareAndSet(false, true)) {
+                work.run();
+            }
+        });
+    }
+
+    /**
+     * Stops this session's unit if it has not started, releasing its memory; false when there is
+     * none or it started (a running unit releases what it holds itself; a {@link Future} cancelled
+     * while it runs would go on running).
+     */
+    private boolean cancelQueued() {
+        Future<?> queued = unit;
+        if (queued == null || !unitClaim.compareAndSet(false, true)) {
+            return false;
+        }
+        queued.cancel(false);
+        unitOpen.set(false);
+        daemon.memory().release(queuedBytes);
+        return true;
+    }
+
+    /**
+     * Gives the session's partitions back to the store, which unmaps one no session uses: after the
+     * unit in flight if there is one (it still reads them: a coordinator that dies mid-unit must not
+     * pull the memory from under it), else now.
+     */
+    private void releasePartitions() {
+        List<String> held = new ArrayList<>(acquired);
+        acquired.clear();
+        Runnable release = () -> held.forEach(daemon.partitions()::release);
+        Future<?> running = unit;
+        if (running == null || running.isDone()) {
+            release.run();
+            return;
+        }
+        try {
+            daemon.training().execute(release); // the one training thread: after the unit in flight
+        } catch (RejectedExecutionException e) {
+            LOG.debug("shutting down: the store closes once the unit in flight ends");
+        }
+    }
+
     private void abandonTransfer() {
         if (transfer != null) {
             try {
@@ -298,7 +344,7 @@ final class WorkerSession implements Runnable {
         int reserved = frame.payload().length;
         queuedBytes = reserved;
         try {
-            unit = daemon.training().submit(() -> runUnit(correlation, work, records, reserved));
+            unit = submit(() -> runUnit(correlation, work, records, reserved));
             return true;
         } catch (RejectedExecutionException e) {
             // shutting down: leave as a stopped worker leaves, so the coordinator runs the unit elsewhere
@@ -329,8 +375,9 @@ final class WorkerSession implements Runnable {
             throw new ProtocolException("peer " + channel.peer() + " sent DP_START while its unit runs: one at a time");
         }
         long correlation = frame.correlation();
+        queuedBytes = 0; // its frame is released once handled
         try {
-            unit = daemon.training().submit(() -> runRank(correlation, start, local));
+            unit = submit(() -> runRank(correlation, start, local));
         } catch (RejectedExecutionException e) {
             unitOpen.set(false);
             channel.close(); // shutting down: the coordinator runs the epoch again without this worker

@@ -36,8 +36,13 @@ class ClusterFaultTest {
     private static final int PARTITIONS = 4;
 
     static SearchBuilder search(Dataset train, Dataset validation, Executor executor) {
+        return search(train, validation, executor, new MlpTrainable());
+    }
+
+    static SearchBuilder search(Dataset train, Dataset validation, Executor executor,
+                                org.cerebro.train.Trainable trainable) {
         return Cerebro.search(SearchSpace.of(HParam.choice("lr", 0.05, 0.1), HParam.choice("hidden", 0, 32)))
-            .trainable(new MlpTrainable()).data(train, validation).strategy(Strategy.grid(3))
+            .trainable(trainable).data(train, validation).strategy(Strategy.grid(3))
             .objective(Objective.maximize("accuracy")).seed(7).partitions(PARTITIONS).executor(executor)
             .progress(false);
     }
