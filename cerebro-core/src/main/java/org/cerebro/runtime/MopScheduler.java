@@ -178,9 +178,11 @@ public final class MopScheduler implements UnitScheduler {
     private Unit earliestFinish(int worker) {
         pick.clear();
         if (everywhere) { // every queued trial, its partition chosen once it is taken
+            // in the narrow tail a trial keeps the worker that takes it for the rest of its epoch
+            boolean tail = offered.size() < placement.workers();
             for (int i = 0; i < offered.size(); i++) {
                 int t = offered.get(i);
-                pick.consider(t, -1, offeredAt[t]);
+                pick.consider(t, -1, offeredAt[t], tail ? table.get(t).unvisitedThisEpoch() : 1);
             }
         } else { // only when fewer units than workers are eligible here: a few
             Set<Integer> seen = new HashSet<>();
@@ -189,12 +191,12 @@ public final class MopScheduler implements UnitScheduler {
                 for (int i = 0; i < set.size(); i++) {
                     int t = set.get(i);
                     if (seen.add(t)) {
-                        pick.consider(t, p, offeredAt[t]);
+                        pick.consider(t, p, offeredAt[t], 1);
                     }
                 }
             }
         }
-        int slot = pick.choose(worker, 1, everywhere ? null : placement);
+        int slot = pick.choose(worker, everywhere ? null : placement);
         if (slot < 0) {
             return null;
         }

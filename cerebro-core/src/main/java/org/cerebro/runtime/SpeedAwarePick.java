@@ -11,19 +11,29 @@ import org.cerebro.exec.Placement;
  * slowest workers differ by more than {@value #HETEROGENEOUS}x ({@link #engaged}), a deciding
  * worker goes through its candidates lowest priority first, the longest first within a priority
  * (then the lower trial id), at most {@value #CONSIDERED} of them, and leaves each to the busy
- * faster worker that would finish it first once free, if that is clearly sooner than here (that
- * worker's time grows by it); it takes the first one no faster worker would finish sooner. When
- * every candidate is better left to others, it takes the last one it went through if work is
- * plentiful (idling would only lose capacity), and stays idle otherwise (the narrow tail, where a
- * long trial on a slow worker would set the makespan). A long trial thus stays on the fast
- * workers.
+ * faster worker that would finish it first once free, if that is sooner than here by more than a
+ * tenth of one of its units (that worker's time grows by it); it takes the first one no faster
+ * worker would finish sooner. When every candidate is better left to others, it takes the last one
+ * it went through if work is plentiful (idling would only lose capacity), and stays idle otherwise
+ * (the narrow tail, where a long trial on a slow worker would set the makespan).
+ *
+ * <p>A candidate counts for as many units as taking it commits the worker to, which its scheduler
+ * says: the rest of its epoch under task parallelism; under MOP, where every worker holds every
+ * partition and fewer trials wait than there are workers, the rest of its epoch too (a trial's
+ * next unit is ready when its last ends, on the worker that ran it, so it stays there), and one
+ * unit otherwise. Comparing a single unit in that case kept a long trial on a worker slightly
+ * slower than the fastest, which is seldom free at the moment the unit is ready: a few percent lost
+ * on every one of its units, on the makespan when it is the longest. A long trial thus stays on the
+ * fast workers.
  *
  * <p>Not thread-safe: the kernel's thread.
  */
 final class SpeedAwarePick {
     /** Speeds above this ratio (fastest over slowest) make decisions speed-aware. */
     static final double HETEROGENEOUS = 1.5;
-    /** A candidate is left to a faster worker only if that finishes it sooner by this share of its time here. */
+    /** A busy worker counts as faster only if its pace is this share below the deciding worker's, or more. */
+    private static final double FASTER = 0.03;
+    /** A candidate is left to a faster worker only if that finishes it sooner by this share of one of its units here. */
     private static final double MARGIN = 0.1;
     /** The candidates a decision goes through, in order: at most this many. */
     static final int CONSIDERED = 16;
@@ -39,6 +49,7 @@ final class SpeedAwarePick {
     private final double[] topWork = new double[CONSIDERED];
     private final int[] topTrial = new int[CONSIDERED];
     private final int[] topPartition = new int[CONSIDERED];
+    private final int[] topUnits = new int[CONSIDERED];
     private int top;
     private int considered;
     /** Whether the speeds differ by more than {@link #HETEROGENEOUS}: changes only when a unit ends. */
@@ -87,8 +98,11 @@ final class SpeedAwarePick {
         considered = 0;
     }
 
-    /** Candidate {@code trial} (over {@code partition}, or -1 when any will do) at {@code priority}. */
-    void consider(int trial, int partition, double priority) {
+    /**
+     * Candidate {@code trial} (over {@code partition}, or -1 when any will do) at {@code priority};
+     * taking it keeps the worker busy for {@code units} of its units.
+     */
+    void consider(int trial, int partition, double priority, int units) {
         considered++;
         double work = speeds.logWork(trial);
         if (top == CONSIDERED && !before(priority, work, trial, top - 1)) {
@@ -100,11 +114,13 @@ final class SpeedAwarePick {
             topWork[i] = topWork[i - 1];
             topTrial[i] = topTrial[i - 1];
             topPartition[i] = topPartition[i - 1];
+            topUnits[i] = topUnits[i - 1];
         }
         topPriority[i] = priority;
         topWork[i] = work;
         topTrial[i] = trial;
         topPartition[i] = partition;
+        topUnits[i] = units;
         top = Math.min(top + 1, CONSIDERED);
     }
 
@@ -118,11 +134,9 @@ final class SpeedAwarePick {
      * The candidate {@code worker} takes (its slot for {@link #trial} and {@link #partition}), or -1
      * to stay idle.
      *
-     * @param units how many units taking a candidate means (1 for a hop, the epoch's partitions for
-     *              a whole trial's epoch)
      * @param placement where the partitions live, or null when every worker holds every one
      */
-    int choose(int worker, int units, Placement placement) {
+    int choose(int worker, Placement placement) {
         if (top == 0) {
             return -1;
         }
@@ -130,7 +144,7 @@ final class SpeedAwarePick {
         double pace = speeds.pace(worker);
         int faster = 0;
         for (int f = 0; f < runs.length; f++) {
-            if (runs[f] >= 0 && f != worker && speeds.pace(f) < pace * (1 - MARGIN)) {
+            if (runs[f] >= 0 && f != worker && speeds.pace(f) < pace * (1 - FASTER)) {
                 fasterWorkers[faster] = f;
                 available[faster++] = Math.max(now, freeAt[f]);
             }
@@ -139,8 +153,8 @@ final class SpeedAwarePick {
             return 0;
         }
         for (int c = 0; c < top; c++) {
-            double work = units * Math.exp(topWork[c]);
-            double finish = now + work * pace * (1 - MARGIN);
+            double work = topUnits[c] * Math.exp(topWork[c]);
+            double finish = now + (work - MARGIN * Math.exp(topWork[c])) * pace;
             int best = -1;
             for (int i = 0; i < faster; i++) {
                 int f = fasterWorkers[i];

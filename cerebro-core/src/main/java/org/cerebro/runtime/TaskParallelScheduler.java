@@ -87,7 +87,7 @@ public final class TaskParallelScheduler implements UnitScheduler {
         }
         queued[t] = false;
         Trial trial = table.get(t);
-        pick.started(worker, t, table.partitions() - trial.visitedThisEpoch().size());
+        pick.started(worker, t, trial.unvisitedThisEpoch());
         return new Unit(t, trial.epochsDone() + 1, trial.nextInOrder(), worker);
     }
 
@@ -106,9 +106,10 @@ public final class TaskParallelScheduler implements UnitScheduler {
     private Integer fastestFinish(int worker) {
         pick.clear();
         for (int candidate : waiting) {
-            pick.consider(candidate, -1, table.get(candidate).priority());
+            Trial trial = table.get(candidate);
+            pick.consider(candidate, -1, trial.priority(), trial.unvisitedThisEpoch());
         }
-        int slot = pick.choose(worker, table.partitions(), null);
+        int slot = pick.choose(worker, null);
         return slot < 0 ? null : pick.trial(slot);
     }
 

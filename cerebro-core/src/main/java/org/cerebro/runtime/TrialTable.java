@@ -142,6 +142,11 @@ public final class TrialTable {
             return Collections.unmodifiableList(visitedInOrder);
         }
 
+        /** The partitions of the epoch under way it has still to visit. */
+        public int unvisitedThisEpoch() {
+            return visited.length - visitedInOrder.size();
+        }
+
         /** Whether it visited {@code partition} in the epoch under way. */
         public boolean visited(int partition) {
             return visited[partition];

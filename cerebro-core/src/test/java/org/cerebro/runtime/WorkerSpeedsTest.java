@@ -53,6 +53,41 @@ class WorkerSpeedsTest {
     }
 
     @Test
+    void aLongTrialKeptOnOneWorkerDoesNotSkewThatWorkersSpeed() {
+        WorkerSpeeds speeds = new WorkerSpeeds(4);
+        double[] trueSpeeds = {2, 1, 1, 0.5};
+        speeds.ran(3, 20, 10 / trueSpeeds[3]); // the long trial's first unit, on the slow worker
+        run(speeds, trueSpeeds, 200, 0.1, 5);
+        for (int i = 0; i < 300; i++) { // then a speed-aware schedule keeps it on the fast one
+            speeds.ran(0, 20, 10 / trueSpeeds[0]);
+        }
+        assertEquals(2.0, speeds.speed(0) / speeds.speed(1), 0.2, "the fast worker's speed against a normal one's");
+        assertEquals(5.0, speeds.seconds(20, 0), 0.5, "the long trial's unit on the fast worker");
+        assertEquals(20.0, speeds.seconds(20, 3), 2.5, "the long trial's unit on the slow worker");
+    }
+
+    @Test
+    void aLongSearchKeepsBoundedMemoryAndItsSpeeds() {
+        WorkerSpeeds speeds = new WorkerSpeeds(3);
+        SplittableRandom random = new SplittableRandom(6);
+        double[] trueSpeeds = {1, 2, 0.5};
+        for (int t = 0; t < 3_000; t++) { // each trial: a few units on random workers, then never again
+            double work = Math.exp(random.nextDouble(0, Math.log(50)));
+            for (int u = 0; u < 4; u++) {
+                int w = random.nextInt(3);
+                speeds.ran(w, t, work / trueSpeeds[w] * (1 + random.nextDouble(-0.1, 0.1)));
+            }
+        }
+        for (int w = 0; w < 3; w++) {
+            assertEquals(WorkerSpeeds.PAIRS_KEPT, speeds.pairsKept(w), "worker " + w);
+        }
+        assertEquals(2.0, speeds.speed(1) / speeds.speed(0), 0.2);
+        assertEquals(0.5, speeds.speed(2) / speeds.speed(0), 0.05);
+        assertEquals(4.0, speeds.seconds(2_999, 2) / speeds.seconds(2_999, 1), 0.5);
+        assertTrue(Double.isFinite(speeds.seconds(5, 0)), "a trial whose pairs were all forgotten counts as the mean");
+    }
+
+    @Test
     void nothingIsKnownBeforeUnitsRunAndBadTimesAreIgnored() {
         WorkerSpeeds speeds = new WorkerSpeeds(2);
         assertTrue(Double.isNaN(speeds.seconds(0, 0)));
