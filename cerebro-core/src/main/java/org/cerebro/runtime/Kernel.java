@@ -107,6 +107,8 @@ public final class Kernel implements AutoCloseable {
     private final Experiment experiment;
     private final Observer observer;
     private final UnitWork[] running;
+    /** The idle workers of a dispatch, in the order the scheduler asks them (reused). */
+    private final int[] idle;
     private final boolean[] down;
     private int inFlight;
     private volatile boolean cancelled;
@@ -138,6 +140,7 @@ public final class Kernel implements AutoCloseable {
         this.observer = settings.observer();
         this.operator = settings.operator();
         this.running = new UnitWork[transport.workers()];
+        this.idle = new int[transport.workers()];
         this.down = new boolean[transport.workers()];
         this.logged = experiment == null ? List.of() : experiment.loggedOutcomes();
         for (int i = 0; i < logged.size(); i++) {
@@ -413,11 +416,17 @@ public final class Kernel implements AutoCloseable {
                 return;
             }
         }
+        int count = 0;
         for (int w = 0; w < running.length; w++) {
-            if (running[w] != null || down[w]) {
-                continue;
+            if (running[w] == null && !down[w]) {
+                idle[count++] = w;
             }
-            Unit unit = scheduler.next(w);
+        }
+        if (count > 1) {
+            scheduler.orderIdle(idle, count);
+        }
+        for (int i = 0; i < count; i++) {
+            Unit unit = scheduler.next(idle[i]);
             if (unit != null) {
                 launch(unit);
             }

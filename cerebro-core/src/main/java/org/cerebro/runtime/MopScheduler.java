@@ -229,6 +229,11 @@ public final class MopScheduler implements UnitScheduler {
     }
 
     @Override
+    public void orderIdle(int[] workers, int count) {
+        pick.fastestFirst(workers, count);
+    }
+
+    @Override
     public void lost(Unit unit, Trial trial) {
         pick.lost(unit.worker());
         offer(trial); // not visited: a worker holding a replica runs it again

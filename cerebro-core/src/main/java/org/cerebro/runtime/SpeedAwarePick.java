@@ -23,8 +23,10 @@ import org.cerebro.exec.Placement;
  * next unit is ready when its last ends, on the worker that ran it, so it stays there), and one
  * unit otherwise. Comparing a single unit in that case kept a long trial on a worker slightly
  * slower than the fastest, which is seldom free at the moment the unit is ready: a few percent lost
- * on every one of its units, on the makespan when it is the longest. A long trial thus stays on the
- * fast workers.
+ * on every one of its units, on the makespan when it is the longest. A deciding worker compares
+ * itself only with busy workers, so when several are idle the kernel asks the fastest first
+ * ({@link #fastestFirst}): asked first, a slow worker would take the unit it had left for a fast
+ * one that is now idle too. A long trial thus stays on the fast workers.
  *
  * <p>Not thread-safe: the kernel's thread.
  */
@@ -85,6 +87,25 @@ final class SpeedAwarePick {
     void started(int worker, int trial, int units) {
         runs[worker] = trial;
         freeAt[worker] = now + units * speeds.seconds(trial, worker);
+    }
+
+    /**
+     * Orders the first {@code count} of {@code workers} fastest first once speeds are engaged
+     * (insertion sort, stable: equal paces keep their order); leaves them as given otherwise.
+     */
+    void fastestFirst(int[] workers, int count) {
+        if (!engaged) {
+            return;
+        }
+        for (int i = 1; i < count; i++) {
+            int w = workers[i];
+            double pace = speeds.pace(w);
+            int j = i;
+            for (; j > 0 && speeds.pace(workers[j - 1]) > pace; j--) {
+                workers[j] = workers[j - 1];
+            }
+            workers[j] = w;
+        }
     }
 
     /** {@code worker} was lost with its unit. */

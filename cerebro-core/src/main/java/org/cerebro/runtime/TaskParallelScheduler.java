@@ -119,6 +119,11 @@ public final class TaskParallelScheduler implements UnitScheduler {
     }
 
     @Override
+    public void orderIdle(int[] workers, int count) {
+        pick.fastestFirst(workers, count);
+    }
+
+    @Override
     public void lost(Unit unit, Trial trial) {
         grow();
         pick.lost(unit.worker());

@@ -29,6 +29,15 @@ public interface UnitScheduler {
     default void ran(Unit unit, double seconds, double nowSeconds) {
     }
 
+    /**
+     * Puts the first {@code count} of {@code workers}, idle workers about to be asked for units in
+     * turn, in the order to ask them: one that knows worker speeds asks the fastest first, so a
+     * slow worker asked first does not take the unit a fast one was left waiting for. By default
+     * they stay as given (in index order).
+     */
+    default void orderIdle(int[] workers, int count) {
+    }
+
     /** {@code unit} was lost with its worker; its trial, queued again, must run it elsewhere. */
     void lost(Unit unit, Trial trial);
 }

@@ -1,5 +1,6 @@
 package org.cerebro.runtime;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -299,6 +300,33 @@ class UnitSchedulerTest {
         queued(two, plentiful, 1);
         queued(two, plentiful, 2);
         assertEquals(2, plentiful.next(1).trial(), "the last unit considered: the fast worker's next slot keeps the first");
+    }
+
+    @Test
+    void idleWorkersAreAskedFastestFirstOnceSpeedsDiffer() {
+        int[] idle = {0, 1};
+        MopScheduler equal = new MopScheduler(new TrialTable(2, 5), Placement.everywhere(2, 2), VisitPolicy.FIXED, 5);
+        for (int t = 0; t < 4; t++) {
+            equal.ran(new Unit(t, 1, 0, 0), 1 + t, 0);
+            equal.ran(new Unit(t, 1, 0, 1), 1.1 * (1 + t), 0);
+        }
+        equal.orderIdle(idle, 2);
+        assertArrayEquals(new int[] {0, 1}, idle, "speeds within 1.5x: in index order");
+
+        TrialTable trials = new TrialTable(2, 5);
+        MopScheduler scheduler = new MopScheduler(trials, Placement.everywhere(2, 2), VisitPolicy.FIXED, 5);
+        for (int round = 0; round < 3; round++) {
+            for (int t = 0; t < 3; t++) { // worker 1 is 3x as fast as worker 0
+                scheduler.ran(new Unit(t, 1, 0, 0), 3 * (1 + t), 0);
+                scheduler.ran(new Unit(t, 1, 0, 1), 1 + t, 0);
+            }
+        }
+        scheduler.orderIdle(idle, 2);
+        assertArrayEquals(new int[] {1, 0}, idle, "the fast worker is asked first");
+        // both idle with one long unit waiting: asked in index order the slow worker would take it
+        queued(trials, scheduler, 2);
+        assertEquals(new Unit(2, 1, trials.get(2).nextInOrder(), 1), scheduler.next(idle[0]));
+        assertNull(scheduler.next(idle[1]));
     }
 
     @Test

@@ -174,7 +174,7 @@ class SchedulerTest {
         // trial sets the bound (on the fastest worker, speed 1.37; the next runs at 1.30). Comparing one
         // unit at a time left it mostly on the second (1.116-1.217x the bound over these seeds, and the
         // work-and-speed fit weighed by units drifted while it stayed there); counting the rest of its
-        // epoch, the makespan is 1.049-1.098x
+        // epoch, the makespan is 1.049-1.098x, and 1.014-1.050x with idle workers asked fastest first
         Workload workload = Workload.heterogeneous(16, 10, 10.0, 0.01 / 16, 42);
         Cluster cluster = Cluster.heterogeneous(16, 42);
         Placement placement = Placement.everywhere(16, 16);
@@ -182,10 +182,10 @@ class SchedulerTest {
         for (long seed = 0; seed < 5; seed++) {
             ScheduleResult result = new Simulator(workload, cluster, placement).run(VisitPolicy.FIXED, seed);
             assertValid(result, workload, placement, VisitPolicy.FIXED, seed);
-            assertTrue(result.ratio() < 1.12, "makespan / bound " + result.ratio() + "; seed " + seed);
+            assertTrue(result.ratio() < 1.08, "makespan / bound " + result.ratio() + "; seed " + seed);
             sum += result.ratio();
         }
-        assertTrue(sum / 5 < 1.10, "mean makespan / bound " + sum / 5);
+        assertTrue(sum / 5 < 1.06, "mean makespan / bound " + sum / 5);
         ScheduleResult taskParallel = new Simulator(workload, cluster, placement)
             .run(org.cerebro.plan.Operator.TASK_PARALLEL, VisitPolicy.FIXED, 0);
         assertTrue(taskParallel.ratio() < 1.10, "task-parallel makespan / bound " + taskParallel.ratio() + " (was 1.237)");
@@ -195,11 +195,11 @@ class SchedulerTest {
     void taskParallelismOnWorkersOfDifferentSpeedsTrainsTheLongestTrialsOnTheFastWorkers() {
         // the schedule table's heterogeneous 16 x 8 cell: costs 360-21,000 MFLOPs per sample, speeds
         // 0.5-1.5; LPT reaches the bound; the first-queued rule alone took 1.530x it, speed-aware 1.105x,
-        // and 1.023x once the speed fit weighed (worker, trial) pairs instead of units and a faster
-        // worker had to save a tenth of a unit instead of a tenth of the time
+        // 1.023x once the speed fit weighed (worker, trial) pairs instead of units and a faster worker
+        // had to save a tenth of a unit instead of a tenth of the time, 1.013x asking the fastest first
         Workload workload = Workload.heterogeneous(16, 10, 10.0, 0, 42);
         ScheduleResult result = new Simulator(workload, Cluster.heterogeneous(8, 42), Placement.everywhere(8, 8))
             .run(org.cerebro.plan.Operator.TASK_PARALLEL, VisitPolicy.FIXED, 0);
-        assertTrue(result.ratio() < 1.15, "makespan / bound " + result.ratio());
+        assertTrue(result.ratio() < 1.05, "makespan / bound " + result.ratio());
     }
 }
