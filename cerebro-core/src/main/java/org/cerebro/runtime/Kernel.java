@@ -458,9 +458,7 @@ public final class Kernel implements AutoCloseable {
             return;
         }
         Trial trial = table.get(prefetched.trialId());
-        if (trial.phase() == Phase.QUEUED && trial.state() == prefetched.from()) {
-            table.prefetched(trial, prefetched.from(), new TrialState.Live(prefetched.state()));
-        } else {
+        if (!table.prefetched(trial, prefetched.from(), new TrialState.Live(prefetched.state()))) {
             String failure = closeQuietly(prefetched.state());
             if (failure != null) {
                 LOG.warn("trial {}: freeing a prefetched state not needed: {}", prefetched.trialId(), failure);

@@ -119,7 +119,10 @@ public final class MopScheduler implements UnitScheduler {
 
     @Override
     public Unit next(int worker) {
-        Unit unit = pick.engaged() && (everywhere || scarce(worker)) ? earliestFinish(worker) : draw(worker);
+        if (pick.engaged() && (everywhere || scarce(worker))) {
+            return earliestFinish(worker);
+        }
+        Unit unit = draw(worker);
         if (unit != null) {
             pick.started(worker, unit.trial(), 1);
         }
@@ -201,6 +204,7 @@ public final class MopScheduler implements UnitScheduler {
             return null;
         }
         Trial trial = table.get(pick.trial(slot));
+        pick.started(worker, trial.id(), pick.units(slot)); // busy for as long as the decision counted
         int partition = pick.partition(slot) >= 0 ? pick.partition(slot) : partitionFor(trial);
         withdraw(trial);
         return new Unit(trial.id(), trial.epochsDone() + 1, partition, worker);

@@ -200,6 +200,11 @@ final class SpeedAwarePick {
         return topTrial[slot];
     }
 
+    /** The units slot {@code slot} of this decision counted for. */
+    int units(int slot) {
+        return topUnits[slot];
+    }
+
     /** The partition in slot {@code slot} of this decision, or -1 when any will do. */
     int partition(int slot) {
         return topPartition[slot];

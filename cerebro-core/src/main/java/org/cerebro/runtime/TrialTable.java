@@ -340,16 +340,15 @@ public final class TrialTable {
 
     /**
      * Queued {@code trial}'s state, kept as {@code from}, was restored ahead of its unit: the unit
-     * takes {@code live} instead.
-     *
-     * @throws IllegalStateException unless the trial is queued with exactly those bytes
+     * takes {@code live} instead. False, changing nothing, unless the trial is still queued with
+     * exactly those bytes (its unit started from them meanwhile, or it was paused or ended).
      */
-    public void prefetched(Trial trial, TrialState.Bytes from, TrialState.Live live) {
+    public boolean prefetched(Trial trial, TrialState.Bytes from, TrialState.Live live) {
         if (trial.phase != Phase.QUEUED || trial.state != from) {
-            throw new IllegalStateException(trial + " cannot take a prefetched state: it must be queued with the bytes"
-                + " it was restored from");
+            return false;
         }
         trial.state = live;
+        return true;
     }
 
     /** A unit of the trial starts on {@code worker}; its state goes with it when {@code handedOver}. */

@@ -247,6 +247,18 @@ class UnitSchedulerTest {
         return scheduler;
     }
 
+    /**
+     * Trial 0, the short one, alone in the queue: the fast worker takes it, counting the rest of its
+     * epoch (2 units, 0.6 s) as the narrow tail does.
+     */
+    private static Unit shortTrialOnTheFastWorker(TrialTable trials, MopScheduler scheduler) {
+        Trial shortTrial = queued(trials, scheduler, 0);
+        Unit first = scheduler.next(0);
+        assertEquals(0, first.trial());
+        trials.started(shortTrial, 0, false);
+        return first;
+    }
+
     private static Trial queued(TrialTable trials, MopScheduler scheduler, int id) {
         Trial trial = trials.register(id, Config.of(Map.of("id", id)), id);
         trials.grant(trial);
@@ -258,15 +270,13 @@ class UnitSchedulerTest {
     void onWorkersOfDifferentSpeedsASlowWorkerLeavesALongUnitToAFastWorkerThatFinishesItSooner() {
         TrialTable trials = new TrialTable(2, 5);
         MopScheduler scheduler = learnedTwoSpeeds(trials);
-        Trial shortTrial = queued(trials, scheduler, 0);
-        Unit first = scheduler.next(0);
-        assertEquals(0, first.trial());
-        trials.started(shortTrial, 0, false);
+        Unit first = shortTrialOnTheFastWorker(trials, scheduler);
         queued(trials, scheduler, 1);
-        // worker 0 is done with its 0.3 s unit and then runs the 3 s one by 3.3 s; worker 1 would need 9 s
+        // worker 0 is done with trial 0's epoch by 0.6 s and then runs the 3 s unit by 3.6 s; worker 1
+        // would need 9 s
         assertNull(scheduler.next(1), "the slow worker leaves the long unit to the fast one and waits");
         scheduler.ran(first, 0.3, 0.3);
-        trials.unitDone(shortTrial, first.partition(), 0, TrialState.NONE);
+        trials.unitDone(trials.get(0), first.partition(), 0, TrialState.NONE);
         assertEquals(1, scheduler.next(0).trial(), "the fast worker takes it when its unit ends");
     }
 
@@ -274,20 +284,17 @@ class UnitSchedulerTest {
     void onWorkersOfDifferentSpeedsASlowWorkerStillWorksWhenThereIsWorkForEveryWorker() {
         TrialTable trials = new TrialTable(2, 5);
         MopScheduler scheduler = learnedTwoSpeeds(trials);
-        Trial shortTrial = queued(trials, scheduler, 0);
-        Unit first = scheduler.next(0);
-        assertEquals(0, first.trial());
-        trials.started(shortTrial, 0, false);
+        Unit first = shortTrialOnTheFastWorker(trials, scheduler);
         queued(trials, scheduler, 1);
         queued(trials, scheduler, 2);
         queued(trials, scheduler, 3);
-        // the fast worker finishes its 0.3 s unit, then trial 1's 3 s one (by 3.3 s), then trial 2's
-        // (by 6.3 s), each before the slow worker would (9 s): it leaves those two and takes trial 3,
-        // 1 s on the fast worker but only reached after 6.3 s there, 3 s here
+        // the fast worker finishes trial 0's epoch (0.6 s), then trial 1's 3 s unit (by 3.6 s), then
+        // trial 2's (by 6.6 s), each before the slow worker would (9 s): it leaves those two and takes
+        // trial 3, 1 s on the fast worker but only reached after 6.6 s there, 3 s here
         Unit unit = scheduler.next(1);
         assertEquals(new Unit(3, 1, unit.partition(), 1), unit, "the slow worker takes what the fast one reaches last");
         scheduler.ran(first, 0.3, 0.3);
-        trials.unitDone(shortTrial, first.partition(), 0, TrialState.NONE);
+        trials.unitDone(trials.get(0), first.partition(), 0, TrialState.NONE);
         assertEquals(1, scheduler.next(0).trial(), "the fast worker takes the longest next");
 
         // with every unit better left to the fast worker and still a unit for each worker, the slow
